@@ -1,0 +1,3 @@
+export * as store from './store';
+export * as orders from './orders';
+export * from './util/errors';

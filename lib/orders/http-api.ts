@@ -1,0 +1,179 @@
+import type { MesStore, StoredEvent } from '../store';
+import { bearerToken, secretsEqual } from '../util/auth';
+import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../util/errors';
+import { cancelOrder, getOrderProgress, submitOrder } from './intake';
+import { parseCancelRequest, parseProductionOrder } from './validate';
+
+/** The parts of an HTTP request the order API looks at (Node-RED's `msg.req` has them all). */
+export interface ApiRequest {
+  method: string;
+  path: string;
+  params: { orderId?: string };
+  headers: Record<string, string | string[] | undefined>;
+  /** Raw body (Buffer or string) from an `http in` node with body parsing off, or an already parsed value. */
+  body: unknown;
+}
+
+export interface ApiResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+export interface ApiConfig {
+  /** Bearer token of the ERP; undefined means the API is not configured and refuses everything. */
+  token?: string;
+  /** Bearer token of supervisors: everything the ERP may do, plus forcing a running order's cancellation. */
+  supervisorToken?: string;
+  maxBodyBytes: number;
+}
+
+export interface ApiResult {
+  response: ApiResponse;
+  /** The event an accepted change appended, for the node's event output. */
+  event?: StoredEvent;
+  /** Set for refused input so the adapter can also report it to Catch nodes. */
+  error?: Error;
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+const ACTOR_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@:-]{0,99}$/;
+const ORDER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$/;
+
+type Role = 'erp' | 'supervisor';
+
+function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): ApiResponse {
+  return { statusCode, headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers }, body };
+}
+
+function refused(statusCode: number, error: string, errors: FieldError[], exception?: Error, headers?: Record<string, string>): ApiResult {
+  const err = exception ?? new ValidationError(errors, 'request');
+  return { response: json(statusCode, { error, errors }, headers), error: err };
+}
+
+function header(req: ApiRequest, name: string): string | undefined {
+  const value = req.headers[name] ?? req.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function authenticate(req: ApiRequest, config: ApiConfig): Role | ApiResult {
+  if (!config.token) {
+    return refused(503, 'notConfigured', [{ field: 'Authorization', rule: 'apiTokenConfigured', message: 'the MES order API has no token configured (set MES_API_TOKEN); every request is refused' }]);
+  }
+  const presented = bearerToken(header(req, 'authorization'));
+  const challenge = { 'WWW-Authenticate': 'Bearer realm="mes"' };
+  if (!presented) {
+    return refused(401, 'unauthorized', [{ field: 'Authorization', rule: 'bearerToken', message: 'an Authorization: Bearer <token> header is required' }], undefined, challenge);
+  }
+  // Both comparisons always run so that timing does not tell which token matched.
+  const isSupervisor = config.supervisorToken ? secretsEqual(presented, config.supervisorToken) : false;
+  const isErp = secretsEqual(presented, config.token);
+  if (isSupervisor) return 'supervisor';
+  if (isErp) return 'erp';
+  return refused(401, 'unauthorized', [{ field: 'Authorization', rule: 'bearerToken', message: 'the bearer token is not valid' }], undefined, challenge);
+}
+
+function bodyBytes(req: ApiRequest): number {
+  if (Buffer.isBuffer(req.body)) return req.body.length;
+  if (typeof req.body === 'string') return Buffer.byteLength(req.body, 'utf8');
+  const declared = Number(header(req, 'content-length'));
+  if (Number.isFinite(declared)) return declared;
+  return req.body === undefined ? 0 : Buffer.byteLength(JSON.stringify(req.body) ?? '', 'utf8');
+}
+
+/** Parses the body as JSON, or returns the refusal; an already parsed object passes through. */
+function readJsonBody(req: ApiRequest, config: ApiConfig, required: boolean): { value: unknown } | ApiResult {
+  const size = bodyBytes(req);
+  if (size > config.maxBodyBytes) {
+    return refused(413, 'payloadTooLarge', [{ field: '', rule: 'maxBodyBytes', message: `the body has ${size} bytes; the limit is ${config.maxBodyBytes}` }]);
+  }
+  const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : req.body;
+  if (typeof raw !== 'string') return { value: raw };
+  if (raw.trim() === '') {
+    if (!required) return { value: undefined };
+    return refused(400, 'invalidRequest', [{ field: '', rule: 'required', message: 'the request body is empty; a JSON document is required' }]);
+  }
+  const contentType = (header(req, 'content-type') ?? '').toLowerCase();
+  if (!/^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/.test(contentType)) {
+    return refused(400, 'invalidRequest', [{ field: 'Content-Type', rule: 'contentType', message: `must be application/json, not '${contentType || '(none)'}'` }]);
+  }
+  try {
+    return { value: JSON.parse(raw) };
+  } catch (err) {
+    return refused(400, 'invalidRequest', [{ field: '', rule: 'json', message: `the body is not valid JSON: ${(err as Error).message}` }]);
+  }
+}
+
+function actorOf(req: ApiRequest, role: Role): string | ApiResult {
+  const declared = header(req, 'x-mes-actor');
+  if (declared === undefined) return role;
+  if (!ACTOR_PATTERN.test(declared)) {
+    return refused(400, 'invalidRequest', [{ field: 'X-MES-Actor', rule: 'pattern', message: 'must be 1-100 letters, digits or ._@:- and start with a letter or digit' }]);
+  }
+  return `${role}:${declared}`;
+}
+
+function failure(err: unknown): ApiResult {
+  if (err instanceof ValidationError) return { response: json(400, { error: 'invalidRequest', errors: err.errors }), error: err };
+  if (err instanceof ConflictError) return { response: json(409, { error: 'conflict', conflicts: err.conflicts }), error: err };
+  if (err instanceof NotFoundError) return { response: json(404, { error: 'notFound', message: err.message }), error: err };
+  throw err;
+}
+
+function isResult(value: unknown): value is ApiResult {
+  return typeof value === 'object' && value !== null && 'response' in value;
+}
+
+type Route = 'submit' | 'get' | 'cancel';
+
+function routeOf(req: ApiRequest): Route | undefined {
+  const method = req.method.toUpperCase();
+  if (req.params.orderId === undefined) return method === 'POST' ? 'submit' : undefined;
+  if (method === 'GET') return 'get';
+  if (method === 'POST' && /\/cancel\/?$/.test(req.path)) return 'cancel';
+  return undefined;
+}
+
+/**
+ * The order API: POST /orders (create or replace), GET /orders/:orderId, POST /orders/:orderId/cancel.
+ * Authentication comes first, so an unauthenticated request never reaches parsing or the store.
+ */
+export async function handleOrderApi(store: MesStore, req: ApiRequest, config: ApiConfig): Promise<ApiResult> {
+  const role = authenticate(req, config);
+  if (isResult(role)) return role;
+  const route = routeOf(req);
+  if (!route) {
+    return refused(405, 'methodNotAllowed', [{ field: '', rule: 'route', message: `${req.method} ${req.path} is not part of the order API` }]);
+  }
+  const orderId = req.params.orderId;
+  if (orderId !== undefined && !ORDER_ID_PATTERN.test(orderId)) {
+    return refused(400, 'invalidRequest', [{ field: 'orderId', rule: 'pattern', message: 'must be 1-64 letters, digits or ._:/- starting with a letter or digit' }]);
+  }
+  const actor = actorOf(req, role);
+  if (isResult(actor)) return actor;
+  try {
+    if (route === 'get') {
+      return { response: json(200, getOrderProgress(store, orderId as string)) };
+    }
+    const body = readJsonBody(req, config, route === 'submit');
+    if (isResult(body)) return body;
+    if (route === 'submit') {
+      const order = parseProductionOrder(body.value);
+      const outcome = await store.transact((s) => submitOrder(s, order, actor));
+      const statusCode = outcome.status === 'created' ? 201 : 200;
+      const headers: Record<string, string> = outcome.status === 'created' ? { Location: `${req.path.replace(/\/$/, '')}/${encodeURIComponent(order.orderId)}` } : {};
+      return {
+        response: json(statusCode, { status: outcome.status, orderId: outcome.orderId, revision: outcome.revision, eventSeq: outcome.event?.seq ?? null }, headers),
+        event: outcome.event,
+      };
+    }
+    const request = parseCancelRequest(body.value);
+    const outcome = await store.transact((s) => cancelOrder(s, orderId as string, request, request.actor ? `${actor}:${request.actor}` : actor, { supervisor: role === 'supervisor' }));
+    return {
+      response: json(200, { status: outcome.status, orderId: outcome.orderId, eventSeq: outcome.event?.seq ?? null }),
+      event: outcome.event,
+    };
+  } catch (err) {
+    return failure(err);
+  }
+}

@@ -1,0 +1,5 @@
+import type { SchemaComponent } from './schema';
+import { coreSchema } from './core-schema';
+
+/** Every schema component of this release, in the order their tables may depend on each other. */
+export const ALL_COMPONENTS: SchemaComponent[] = [coreSchema];

@@ -1,0 +1,242 @@
+import Database from 'better-sqlite3';
+import type { Database as Db, Statement } from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { migrate, type SchemaComponent } from './schema';
+
+export interface EventInput {
+  type: string;
+  /** When it happened on the shop floor (ISO 8601); defaults to the recorded time. */
+  eventTime?: string;
+  orderId?: string | null;
+  operationKey?: string | null;
+  workstation?: string | null;
+  actor?: string | null;
+  payload?: unknown;
+}
+
+export interface StoredEvent {
+  seq: number;
+  eventId: string;
+  eventTime: string;
+  recordedTime: string;
+  type: string;
+  orderId: string | null;
+  operationKey: string | null;
+  workstation: string | null;
+  actor: string | null;
+  payload: unknown;
+}
+
+export interface StoreOptions {
+  components: SchemaComponent[];
+  /** Clock for recorded times; tests replace it to get repeatable logs. */
+  now?: () => Date;
+  /**
+   * 'full' (default) fsyncs the WAL on every commit, so an acknowledged command survives a power
+   * cut. 'normal' is SQLite's WAL default: faster, but the last commits can be lost on power loss.
+   */
+  durability?: 'full' | 'normal';
+}
+
+interface PendingWork {
+  work: (store: MesStore) => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+interface EventRow {
+  seq: number;
+  event_id: string;
+  event_time: string;
+  recorded_time: string;
+  type: string;
+  order_id: string | null;
+  operation_key: string | null;
+  workstation: string | null;
+  actor: string | null;
+  payload: string;
+}
+
+export class StoreClosedError extends Error {
+  constructor(file: string) {
+    super(`the MES store ${file} is closed`);
+    this.name = 'StoreClosedError';
+  }
+}
+
+function toStoredEvent(row: EventRow): StoredEvent {
+  return {
+    seq: row.seq,
+    eventId: row.event_id,
+    eventTime: row.event_time,
+    recordedTime: row.recorded_time,
+    type: row.type,
+    orderId: row.order_id,
+    operationKey: row.operation_key,
+    workstation: row.workstation,
+    actor: row.actor,
+    payload: JSON.parse(row.payload),
+  };
+}
+
+/**
+ * The MES's one durable store: an SQLite database in WAL mode holding the append-only event log
+ * and the projections that the events change.
+ *
+ * Writes go through `transact`, a group commit: every unit of work submitted in the same turn of
+ * the event loop runs in one transaction, each inside its own savepoint (a failing unit rolls back
+ * alone), and one fsync makes them all durable. Callers get their result only after that commit,
+ * so nothing is acknowledged that a power cut could undo, yet a busy line pays one fsync per batch
+ * rather than per command.
+ */
+export class MesStore {
+  readonly file: string;
+  readonly db: Db;
+  private readonly now: () => Date;
+  private pending: PendingWork[] = [];
+  private flushScheduled = false;
+  private closed = false;
+  private readonly insertEvent: Statement;
+  private readonly savepoint: Statement;
+  private readonly releaseSavepoint: Statement;
+  private readonly rollbackSavepoint: Statement;
+
+  private constructor(file: string, db: Db, now: () => Date) {
+    this.file = file;
+    this.db = db;
+    this.now = now;
+    this.insertEvent = db.prepare(`INSERT INTO events
+      (event_id, event_time, recorded_time, type, order_id, operation_key, workstation, actor, payload)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.savepoint = db.prepare('SAVEPOINT mes_unit');
+    this.releaseSavepoint = db.prepare('RELEASE mes_unit');
+    this.rollbackSavepoint = db.prepare('ROLLBACK TO mes_unit');
+  }
+
+  static open(file: string, options: StoreOptions): MesStore {
+    const now = options.now ?? (() => new Date());
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    const db = new Database(file);
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
+      db.pragma('foreign_keys = ON');
+      // Another process (a report query through node-red-node-sqlite) may hold the write lock
+      // briefly; wait for it rather than failing a production command.
+      db.pragma('busy_timeout = 5000');
+      migrate(db, options.components, () => now().toISOString());
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    return new MesStore(file, db, now);
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  nowIso(): string {
+    return this.now().toISOString();
+  }
+
+  /**
+   * Runs `work` inside the next group-commit transaction and resolves with its result once the
+   * transaction is durable. If `work` throws, its own changes are rolled back, the promise rejects
+   * with that error, and the rest of the batch commits as usual.
+   */
+  transact<T>(work: (store: MesStore) => T): Promise<T> {
+    if (this.closed) return Promise.reject(new StoreClosedError(this.file));
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Commits everything submitted so far; used on close and by the scheduler. */
+  flush(): void {
+    this.flushScheduled = false;
+    const batch = this.pending;
+    if (batch.length === 0) return;
+    this.pending = [];
+    const outcomes: { ok: boolean; value: unknown }[] = [];
+    try {
+      this.db.transaction(() => {
+        for (const unit of batch) {
+          this.savepoint.run();
+          try {
+            const value = unit.work(this);
+            this.releaseSavepoint.run();
+            outcomes.push({ ok: true, value });
+          } catch (error) {
+            this.rollbackSavepoint.run();
+            this.releaseSavepoint.run();
+            outcomes.push({ ok: false, value: error });
+          }
+        }
+      }).immediate();
+    } catch (commitError) {
+      // The commit itself failed (disk full, I/O error): nothing of the batch is durable.
+      for (const unit of batch) unit.reject(commitError);
+      return;
+    }
+    batch.forEach((unit, i) => {
+      const outcome = outcomes[i];
+      if (outcome.ok) unit.resolve(outcome.value);
+      else unit.reject(outcome.value);
+    });
+  }
+
+  /** Appends one event to the log. Only inside `transact` work, so it commits with its projections. */
+  appendEvent(input: EventInput): StoredEvent {
+    if (!this.db.inTransaction) {
+      throw new Error('appendEvent must run inside MesStore.transact so the event commits with the state it changes');
+    }
+    const recordedTime = this.nowIso();
+    const event = {
+      eventId: randomUUID(),
+      eventTime: input.eventTime ?? recordedTime,
+      recordedTime,
+      type: input.type,
+      orderId: input.orderId ?? null,
+      operationKey: input.operationKey ?? null,
+      workstation: input.workstation ?? null,
+      actor: input.actor ?? null,
+      payload: input.payload ?? {},
+    };
+    const result = this.insertEvent.run(event.eventId, event.eventTime, event.recordedTime, event.type,
+      event.orderId, event.operationKey, event.workstation, event.actor, JSON.stringify(event.payload));
+    return { seq: Number(result.lastInsertRowid), ...event };
+  }
+
+  /** Events after `afterSeq`, oldest first, at most `limit`; for cursors that page through the log. */
+  readEvents(afterSeq: number, limit: number, types?: string[]): StoredEvent[] {
+    const rows = types && types.length > 0
+      ? this.db.prepare(`SELECT * FROM events WHERE seq > ? AND type IN (${types.map(() => '?').join(',')}) ORDER BY seq LIMIT ?`)
+        .all(afterSeq, ...types, limit)
+      : this.db.prepare('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?').all(afterSeq, limit);
+    return (rows as EventRow[]).map(toStoredEvent);
+  }
+
+  eventsOfOrder(orderId: string): StoredEvent[] {
+    return (this.db.prepare('SELECT * FROM events WHERE order_id = ? ORDER BY seq').all(orderId) as EventRow[]).map(toStoredEvent);
+  }
+
+  lastSeq(): number {
+    const row = this.db.prepare('SELECT MAX(seq) AS seq FROM events').get() as { seq: number | null };
+    return row.seq ?? 0;
+  }
+
+  /** Commits what is pending, then closes the database. Later `transact` calls reject. */
+  close(): void {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    this.db.close();
+  }
+}

@@ -1,0 +1,92 @@
+import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
+import { DEFAULT_MAX_BODY_BYTES, handleOrderApi, type ApiRequest } from '../../lib/orders';
+import type { StoreLease } from '../../lib/store';
+import { resolveSecret } from '../../lib/util/auth';
+import { bindInput, statusText, type StoreProvider } from '../shared/adapter';
+
+interface OrderIntakeDef extends NodeDef {
+  store: string;
+  maxBodyBytes: number | string;
+}
+
+interface OrderIntakeCredentials {
+  token?: string;
+  supervisorToken?: string;
+}
+
+interface HttpRequestLike {
+  method: string;
+  path?: string;
+  originalUrl?: string;
+  params?: Record<string, string>;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export = function register(RED: NodeAPI): void {
+  function OrderIntakeNode(this: Node<OrderIntakeCredentials>, config: OrderIntakeDef) {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    const storeNode = RED.nodes.getNode(config.store) as StoreProvider | null;
+    const maxBodyBytes = Number(config.maxBodyBytes) > 0 ? Number(config.maxBodyBytes) : DEFAULT_MAX_BODY_BYTES;
+    const apiConfig = {
+      token: resolveSecret(node.credentials?.token),
+      supervisorToken: resolveSecret(node.credentials?.supervisorToken),
+      maxBodyBytes,
+    };
+    let lease: StoreLease | undefined;
+    try {
+      if (!storeNode) throw new Error(RED._('mes-order-intake.errors.noStore'));
+      lease = storeNode.acquire();
+    } catch (err) {
+      node.error((err as Error).message);
+      node.status({ fill: 'red', shape: 'ring', text: statusText((err as Error).message) });
+    }
+    if (lease && !apiConfig.token) {
+      node.warn(RED._('mes-order-intake.errors.noToken'));
+      node.status({ fill: 'yellow', shape: 'ring', text: RED._('mes-order-intake.status.noToken') });
+    } else if (lease) {
+      node.status({ fill: 'green', shape: 'dot', text: RED._('mes-order-intake.status.ready') });
+    }
+
+    const input = bindInput(node, async (msg, send) => {
+      const req = (msg as NodeMessageInFlow & { req?: HttpRequestLike }).req;
+      if (!req || typeof req.method !== 'string') throw new Error(RED._('mes-order-intake.errors.notHttp'));
+      if (!lease) throw new Error(RED._('mes-order-intake.errors.noStore'));
+      const request: ApiRequest = {
+        method: req.method,
+        path: req.path ?? req.originalUrl ?? '',
+        params: { orderId: req.params?.orderId },
+        headers: req.headers,
+        body: msg.payload,
+      };
+      const result = await handleOrderApi(lease.store, request, apiConfig);
+      const reply = msg as NodeMessageInFlow & { statusCode?: number; headers?: Record<string, string> };
+      reply.statusCode = result.response.statusCode;
+      reply.headers = result.response.headers;
+      reply.payload = result.response.body;
+      const event = result.event;
+      const eventMsg = event ? { topic: event.type, payload: event } : null;
+      send([eventMsg, reply]);
+      if (event) {
+        node.status({ fill: 'green', shape: 'dot', text: statusText(`${event.type.replace('order.', '')} ${event.orderId}`) });
+      }
+      // Refused input is answered on the reply output and also reported, so Catch nodes see it.
+      if (result.error) throw result.error;
+    });
+
+    node.on('close', (done: () => void) => {
+      input.settle().finally(() => {
+        lease?.release();
+        lease = undefined;
+        done();
+      });
+    });
+  }
+
+  RED.nodes.registerType('mes-order-intake', OrderIntakeNode as unknown as (this: Node, config: NodeDef) => void, {
+    credentials: {
+      token: { type: 'password' },
+      supervisorToken: { type: 'password' },
+    },
+  });
+};

@@ -1,0 +1,52 @@
+import type { Node, NodeMessage, NodeMessageInFlow } from 'node-red';
+import type { StoreLease } from '../../lib/store';
+
+export type Send = (msg: NodeMessage | Array<NodeMessage | NodeMessage[] | null>) => void;
+
+/** Short enough for the status line under a node in the editor. */
+export function statusText(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+}
+
+export interface InputBinding {
+  /** Resolves when every message in flight has been handled; the close handler awaits it. */
+  settle(): Promise<void>;
+}
+
+/**
+ * The one way our nodes take input. Every path ends in `done()` or `done(err)` so Catch and
+ * Complete nodes see it; a message delivered after close is refused rather than written to a
+ * store that is going away; close waits for messages in flight so nothing accepted is dropped.
+ */
+export function bindInput(node: Node, handle: (msg: NodeMessageInFlow, send: Send) => Promise<void>): InputBinding {
+  const inFlight = new Set<Promise<void>>();
+  let closing = false;
+  node.on('input', (msg: NodeMessageInFlow, send: Send, done: (err?: Error) => void) => {
+    if (closing) {
+      done(new Error(`${node.type} is closing; the message was not processed`));
+      return;
+    }
+    const work = handle(msg, send).then(
+      () => done(),
+      (err: unknown) => {
+        const error = err instanceof Error ? err : new Error(String(err));
+        node.status({ fill: 'red', shape: 'ring', text: statusText(error.message) });
+        done(error);
+      },
+    );
+    inFlight.add(work);
+    work.finally(() => inFlight.delete(work));
+  });
+  return {
+    async settle() {
+      closing = true;
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+}
+
+/** The interface that a `mes-store` config node offers to the nodes that use it. */
+export interface StoreProvider extends Node {
+  acquire(): StoreLease;
+  readonly file: string;
+}

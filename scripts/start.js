@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+// `npm start`: runs Node-RED 4 with this package's nodes and the flows in flows/.
+// The package is made visible to Node-RED by a link in the user directory's node_modules,
+// the same place `npm install` in a Node-RED user directory would put it.
+const fs = require('node:fs');
+const path = require('node:path');
+const crypto = require('node:crypto');
+
+const repoRoot = path.join(__dirname, '..');
+const settingsFile = path.join(repoRoot, 'flows', 'settings.js');
+process.env.MES_USER_DIR = process.env.MES_USER_DIR || path.join(repoRoot, '.node-red');
+const userDir = process.env.MES_USER_DIR;
+
+fs.mkdirSync(path.join(userDir, 'node_modules'), { recursive: true });
+const link = path.join(userDir, 'node_modules', 'node-red-contrib-mes');
+try {
+  if (fs.realpathSync(link) !== fs.realpathSync(repoRoot)) fs.rmSync(link, { recursive: true, force: true });
+} catch {
+  // no link yet
+}
+if (!fs.existsSync(link)) fs.symlinkSync(repoRoot, link, 'dir');
+const userPackage = path.join(userDir, 'package.json');
+if (!fs.existsSync(userPackage)) {
+  fs.writeFileSync(userPackage, JSON.stringify({ name: 'mes-user-dir', private: true, description: 'Node-RED user directory of npm start' }, null, 2));
+}
+
+// Node-RED keeps credentials beside the user directory, not the flow file. The shipped file holds
+// only ${ENV} references; merge in those the user's file lacks, never overwriting what was entered.
+const shippedCredentials = JSON.parse(fs.readFileSync(path.join(repoRoot, 'flows', 'flows_cred.json'), 'utf8'));
+const userCredentialsFile = path.join(userDir, 'flows_cred.json');
+const userCredentials = fs.existsSync(userCredentialsFile) ? JSON.parse(fs.readFileSync(userCredentialsFile, 'utf8')) : {};
+if (!('$' in userCredentials)) {
+  fs.writeFileSync(userCredentialsFile, JSON.stringify({ ...shippedCredentials, ...userCredentials }, null, 4));
+}
+
+process.env.MES_DB = process.env.MES_DB || path.join(userDir, 'mes', 'mes.db');
+if (!process.env.MES_API_TOKEN) {
+  process.env.MES_API_TOKEN = crypto.randomBytes(24).toString('hex');
+  console.log(`MES_API_TOKEN is not set: this run accepts the generated token ${process.env.MES_API_TOKEN}\n` +
+    'Set MES_API_TOKEN (and MES_SUPERVISOR_TOKEN) in the environment to choose your own.');
+}
+if (!process.env.MES_ADMIN_USER) {
+  console.log('No MES_ADMIN_USER / MES_ADMIN_PASSWORD set: Node-RED listens on 127.0.0.1 only, so the editor is not open to the network.');
+}
+
+process.argv = [process.argv[0], require.resolve('node-red/red.js'), '--settings', settingsFile, '--userDir', userDir, ...process.argv.slice(2)];
+require('node-red/red.js');
