@@ -43,5 +43,17 @@ if (!process.env.MES_ADMIN_USER) {
   console.log('No MES_ADMIN_USER / MES_ADMIN_PASSWORD set: Node-RED listens on 127.0.0.1 only, so the editor is not open to the network.');
 }
 
+// The demo plant beside Node-RED: the simulated PLC line (OPC UA) and an embedded MQTT broker,
+// each skipped when the environment points at a real one (see README "Connecting a real plant").
+const { applyPlantEnvDefaults } = require('../dist/lib/plant-sim/config');
+const { startPlantServices } = require('../dist/lib/plant-sim/services');
+applyPlantEnvDefaults(process.env);
+
 process.argv = [process.argv[0], require.resolve('node-red/red.js'), '--settings', settingsFile, '--userDir', userDir, ...process.argv.slice(2)];
-require('node-red/red.js');
+startPlantServices(process.env, userDir).then(
+  () => require('node-red/red.js'),
+  (err) => {
+    console.error(`The demo plant could not start: ${err.message}`);
+    process.exit(1);
+  },
+);

@@ -55,8 +55,14 @@ export async function startPlantServices(env: NodeJS.ProcessEnv, userDir: string
   };
   const brokerPort = localMqttPort(config.mqttUrl);
   if (config.embeddedBroker && brokerPort !== undefined) {
-    services.broker = await startEmbeddedBroker(brokerPort);
-    log(`Embedded MQTT broker on ${config.mqttUrl} (MES_MQTT_BROKER=off to use another broker)`);
+    try {
+      services.broker = await startEmbeddedBroker(brokerPort);
+      log(`Embedded MQTT broker on ${config.mqttUrl} (MES_MQTT_BROKER=off to use another broker)`);
+    } catch (err) {
+      // A broker already listening there (a local mosquitto) serves the flows just as well.
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+      log(`MQTT: port ${brokerPort} is in use; using the broker already listening on ${config.mqttUrl}`);
+    }
   }
   if (config.simulatorEnabled) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
