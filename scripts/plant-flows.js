@@ -244,11 +244,11 @@ const dropdownOptionsFor = (key, values) => values.map((v) => ({ dropdown: key, 
 // ---------------------------------------------------------------- Operator pages (one per workstation)
 {
   const z = 'plant-tab-operator';
-  tab(z, 'Operator dashboard', 'Dashboard 2.0 pages /dashboard/operator/<workstation>: sign-on, current operation and work instructions, start / pause / complete, good and scrap with reason, quality checks, lot scan, downtime reason. Every action becomes one operator command with who (the dashboard login, or the badge signed on when the dashboard runs without login), when and a command id.');
+  tab(z, 'Operator dashboard', 'Dashboard 2.0 pages /dashboard/operator-<workstation>: sign-on, current operation and work instructions, start / pause / complete, good and scrap with reason, quality checks, lot scan, downtime reason. Every action becomes one operator command with who (the dashboard login, or the badge signed on when the dashboard runs without login), when and a command id.');
   comment('plant-comment-operator', z, 'operator widgets → "operator command" (topic "<workstation>/<action>") → dispatch', 'Widgets carry their workstation and action in the topic, so one function turns any of them into a command. The operator identity is the dashboard login (msg._client.user, see README "Dashboard access"); without a login configured, the badge entered at sign-on. Commands from nobody signed on are refused with a notification.');
   DEMO_WORKSTATIONS.forEach((ws, i) => {
     const p = `plant-ui-page-${ws}`;
-    page(p, `Operator ${ws}`, `/operator/${ws}`, 'account-hard-hat');
+    page(p, `Operator ${ws}`, `/operator-${ws}`, 'account-hard-hat');
     const gSign = group(`plant-ui-group-${ws}-sign`, `${ws} · operator`, p, 4);
     const gOp = group(`plant-ui-group-${ws}-operation`, `${ws} · operation`, p, 8);
     const gReport = group(`plant-ui-group-${ws}-report`, `${ws} · report`, p, 12);
