@@ -11,7 +11,8 @@ const { percentile, formatRate, ms } = require('./support');
 
 const TOKEN = 'bench-token';
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY) || 32;
-const SECONDS = Number(process.env.BENCH_SECONDS) || 8;
+const SECONDS = Number(process.env.BENCH_SECONDS) || 9;
+const ROUNDS = 3;
 
 function echoTab() {
   return [
@@ -54,7 +55,19 @@ async function load(port, urlPath, makeBody, expectStatus, seconds) {
   }));
   const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
   agent.destroy();
-  return { rate: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), count: latencies.length, failures };
+  return { latencies, elapsed, failures };
+}
+
+function combine(rounds) {
+  const latencies = rounds.flatMap((r) => r.latencies);
+  const elapsed = rounds.reduce((sum, r) => sum + r.elapsed, 0);
+  return {
+    rate: latencies.length / elapsed,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    count: latencies.length,
+    failures: rounds.reduce((sum, r) => sum + r.failures, 0),
+  };
 }
 
 async function run() {
@@ -69,9 +82,16 @@ async function run() {
     // Warm-up of both paths (JIT, SQLite page cache), not counted.
     await load(runtime.port, '/bench/echo', orderBody('W'), 200, 1);
     await load(runtime.port, '/mes/v1/orders', orderBody('W'), 201, 1);
-    const echo = await load(runtime.port, '/bench/echo', orderBody('E'), 200, SECONDS);
-    const intake = await load(runtime.port, '/mes/v1/orders', orderBody('B'), 201, SECONDS);
-    console.log(`order intake benchmark: ${CONCURRENCY} concurrent keep-alive clients, ${SECONDS} s each, order body ${Buffer.byteLength(template)} bytes, synchronous=FULL (fsync per group commit)`);
+    // Alternating rounds, so that drift in machine load hits both paths alike.
+    const echoRounds = [];
+    const intakeRounds = [];
+    for (let round = 0; round < ROUNDS; round += 1) {
+      echoRounds.push(await load(runtime.port, '/bench/echo', orderBody(`E${round}`), 200, SECONDS / ROUNDS));
+      intakeRounds.push(await load(runtime.port, '/mes/v1/orders', orderBody(`B${round}`), 201, SECONDS / ROUNDS));
+    }
+    const echo = combine(echoRounds);
+    const intake = combine(intakeRounds);
+    console.log(`order intake benchmark: ${CONCURRENCY} concurrent keep-alive clients, ${SECONDS} s each in ${ROUNDS} alternating rounds, order body ${Buffer.byteLength(template)} bytes, synchronous=FULL (fsync per group commit)`);
     console.log('| path | requests | rate | p50 | p99 | unexpected status |');
     console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
     console.log(`| http in → http response (echo) | ${echo.count} | ${formatRate(echo.rate)} | ${ms(echo.p50)} | ${ms(echo.p99)} | ${echo.failures} |`);

@@ -85,7 +85,8 @@ describe('order API over HTTP (shipped flow, real runtime)', function () {
 
   describe('nothing accepted is lost', () => {
     it('keeps orders across a restart', async () => {
-      await api('/orders', { method: 'POST', body: validOrder({ orderId: 'PO-RESTART' }) });
+      const created = await api('/orders', { method: 'POST', body: validOrder({ orderId: 'PO-RESTART' }) });
+      assert.equal(created.status, 201, await created.text());
       await runtime.stop();
       runtime = await startRuntime({ userDir: runtime.userDir, env: { MES_API_TOKEN: TOKEN } });
       const res = await api('/orders/PO-RESTART');
