@@ -120,6 +120,7 @@ return msg;`, 1, 1, 4, [['plant-mqtt-out-events']]);
 const machines = flow.get('machines') || {};
 const m = machines[s.workstation] || { workstation: s.workstation };
 m[s.tag] = s.value;
+m.source = s.source;
 if (s.tag === 'state') m.since = s.timestamp;
 m.updated = s.timestamp;
 machines[s.workstation] = m;
