@@ -164,6 +164,7 @@ msg.payload = { up: global.get('mockErpUp') !== false, count: flow.get('received
 return msg;`, 1, 1, 2, [['plant-http-mock-erp-reply']]);
   httpIn('plant-http-mock-erp-state', z, 'switch up/down', 'post', '/mock-erp/state', 0, 3, [['plant-fn-mock-erp-state']]);
   linkIn(L.erpState, z, 'ERP switch (dashboard)', ['plant-link-out-erp-switch'], 0, 4, [['plant-fn-mock-erp-state']]);
+  inject('plant-inject-erp-up', z, 'up at start', { onceDelay: 1 }, 0, 5, [['plant-fn-mock-erp-state']]);
   fn('plant-fn-mock-erp-state', z, 'set up/down', `const up = typeof msg.payload === 'object' && msg.payload !== null ? msg.payload.up !== false : msg.payload !== false;
 global.set('mockErpUp', up);
 node.status({ fill: up ? 'green' : 'red', shape: 'dot', text: up ? 'ERP up' : 'ERP down' });
