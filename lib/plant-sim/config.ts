@@ -40,9 +40,13 @@ export const plantEnvDefaults: Readonly<Record<string, string>> = {
 
 /** Fills in the defaults the environment lacks, so that flows reading `${MES_...}` see them. */
 export function applyPlantEnvDefaults(env: NodeJS.ProcessEnv = process.env): void {
-  for (const [name, value] of Object.entries(plantEnvDefaults)) {
+  const setDefault = (name: string, value: string) => {
     if (env[name] === undefined || env[name] === '') env[name] = value;
-  }
+  };
+  for (const [name, value] of Object.entries(plantEnvDefaults)) setDefault(name, value);
+  // Node-RED replaces only whole-value ${VAR} references, so composed values get their own variable.
+  setDefault('MES_MQTT_SIGNAL_TOPIC', isa95Topic({ site: env.MES_SITE as string, area: env.MES_AREA as string, line: env.MES_LINE as string }, '+', 'plc/+'));
+  setDefault('MES_ERP_URL', `http://127.0.0.1:${env.PORT || 1880}/mock-erp/api`);
 }
 
 export function parseWorkstations(text: string): WorkstationSpec[] {

@@ -101,6 +101,17 @@ export async function startPlcSimulator(options: PlcSimulatorOptions): Promise<R
       { qos: 1, retain: true },
     );
   };
+  // Retained, so that a subscriber starting later (or the MES after a restart) gets every tag at once.
+  const startTime = Date.now();
+  for (const ws of config.workstations) {
+    for (const tag of tagNames) {
+      options.mqtt?.publish(
+        isa95Topic(config, ws.id, `plc/${tag}`),
+        JSON.stringify({ value: initial[ws.id][tag], timestamp: new Date(startTime).toISOString() }),
+        { qos: 1, retain: true },
+      );
+    }
+  }
   const tick = () => {
     for (const change of simulator.advanceTo(Date.now())) publish(change);
   };

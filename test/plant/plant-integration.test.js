@@ -33,6 +33,14 @@ function demoLineOrder(orderId) {
   };
 }
 
+/** The live machine table the flows keep (tab "Machine state"), read through the admin API. */
+async function machineTable(runtime) {
+  const res = await fetch(`${runtime.url}/context/flow/plant-tab-machine-state/machines`);
+  if (res.status !== 200) return undefined;
+  const body = await res.json();
+  return body.format === 'Object' && JSON.parse(body.msg);
+}
+
 describe('plant application: OPC UA simulator, mosquitto, shipped flows', function () {
   this.timeout(120000);
   let broker;
@@ -62,12 +70,7 @@ describe('plant application: OPC UA simulator, mosquitto, shipped flows', functi
     if (broker) await broker.stop();
   });
 
-  async function machines() {
-    const res = await fetch(`${runtime.url}/context/flow/plant-tab-machine-state/machines`);
-    if (res.status !== 200) return undefined;
-    const body = await res.json();
-    return body.format === "Object" && JSON.parse(body.msg);
-  }
+  const machines = () => machineTable(runtime);
 
   it('reads every workstation of the line through OPC UA subscriptions, with counters that advance', async () => {
     const first = await waitFor(async () => {
@@ -117,5 +120,35 @@ describe('plant application: OPC UA simulator, mosquitto, shipped flows', functi
     const log = await (await fetch(`${runtime.url}/mock-erp/received`)).json();
     const mine = log.received.filter((r) => r.key === 'k-1');
     assert.deepEqual(mine.map((r) => r.duplicate), [false, true]);
+  });
+});
+
+describe('plant application with MES_SIGNAL_SOURCE=mqtt', function () {
+  this.timeout(120000);
+  let broker;
+  let runtime;
+  before(async () => {
+    broker = await startBroker();
+    runtime = await startRuntime({
+      env: {
+        MES_PLC_SIM: 'on',
+        MES_OPCUA_ENDPOINT: `opc.tcp://127.0.0.1:${await freePort()}/mes/plc`,
+        MES_MQTT_URL: broker.url,
+        MES_MQTT_BROKER: 'off',
+        MES_SIGNAL_SOURCE: 'mqtt',
+      },
+    });
+  });
+  after(async () => {
+    if (runtime) await runtime.stop();
+    if (broker) await broker.stop();
+  });
+
+  it('takes the machine signals from the mqtt in node instead of OPC UA', async () => {
+    const table = await waitFor(async () => {
+      const m = await machineTable(runtime);
+      return m && ['WS-10', 'WS-20', 'WS-30'].every((ws) => m[ws] && m[ws].state) && m;
+    }, 'machine signals over MQTT');
+    for (const ws of ['WS-10', 'WS-20', 'WS-30']) assert.equal(table[ws].source, 'mqtt');
   });
 });
