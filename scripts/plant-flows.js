@@ -13,7 +13,13 @@ const root = path.join(__dirname, '..');
 const flowFile = path.join(root, 'flows', 'flows.json');
 const DEMO_WORKSTATIONS = ['WS-10', 'WS-20', 'WS-30'];
 const SCRAP_REASONS = ['dimension out of tolerance', 'surface damage', 'material defect', 'setup scrap'];
-const STOP_REASONS = ['mechanical › jam', 'mechanical › tool wear', 'material › missing', 'quality › adjustment', 'organisational › no operator'];
+// Reason codes as the OEE reason tree names them ("parent/child"); shown with a › separator.
+const STOP_REASONS = ['mechanical/jam', 'mechanical/tool-wear', 'material/missing', 'quality/adjustment', 'organisational/no-operator'];
+const reasonTree = Object.entries(STOP_REASONS.reduce((tree, code) => {
+  const [parent, child] = code.split('/');
+  (tree[parent] = tree[parent] || []).push({ code: child });
+  return tree;
+}, {})).map(([code, children]) => ({ code, children }));
 
 const nodes = [];
 /** Adds a node; x/y from a grid cell so that tabs stay readable in the editor. */
@@ -241,7 +247,7 @@ const formField = (key, label, type, required = false) => ({ label, key, type, r
 const uiForm = (id, z, groupId, order, label, options, dropdownOptions, topic, col, row, wires) => add(widgetBase(id, 'ui-form', z, groupId, order, {
   label, options, formValue: Object.fromEntries(options.map((o) => [o.key, o.type === 'checkbox' ? false : ''])), payload: '', submit: 'submit', cancel: 'clear', resetOnSubmit: true, topic, topicType: 'str', splitLayout: '', passthru: false, dropdownOptions, wires,
 }), col, row);
-const dropdownOptionsFor = (key, values) => values.map((v) => ({ dropdown: key, value: v, label: v }));
+const dropdownOptionsFor = (key, values) => values.map((v) => ({ dropdown: key, value: v, label: v.replace('/', ' › ') }));
 
 // ---------------------------------------------------------------- Operator pages (one per workstation)
 {
@@ -265,12 +271,13 @@ const dropdownOptionsFor = (key, values) => values.map((v) => ({ dropdown: key, 
       page: '', ui: '', head: '', storeOutMessages: true, passthru: false, resendOnRefresh: true, templateScope: 'local',
       format: `<template>
   <div v-if="msg && msg.payload && msg.payload.operation" class="mes-current">
-    <div class="text-h6">{{ msg.payload.operation.orderId }} · {{ msg.payload.operation.operationKey }} <span class="text-caption">{{ msg.payload.operation.state }}</span></div>
-    <div>{{ msg.payload.operation.description }} — good {{ msg.payload.operation.goodQuantity }} / {{ msg.payload.operation.plannedQuantity }}, scrap {{ msg.payload.operation.scrapQuantity }}</div>
+    <div class="text-h6">{{ msg.payload.operation.orderId }} · {{ msg.payload.operation.operationKey }} — {{ msg.payload.operation.state }}</div>
+    <div>{{ msg.payload.operation.description }}: good {{ msg.payload.operation.goodQuantity }} of {{ msg.payload.operation.plannedQuantity }} {{ msg.payload.operation.unit }}, scrap {{ msg.payload.operation.scrapQuantity }}</div>
     <ol class="mt-2"><li v-for="w in (msg.payload.operation.workInstructions || [])" :key="w.step">{{ w.text }}</li></ol>
-    <div v-if="(msg.payload.dueChecks || []).length" class="mt-2"><b>Checks due:</b> <span v-for="c in msg.payload.dueChecks" :key="c.id || c.checkId">{{ c.id || c.checkId }} ({{ c.characteristic }}) </span></div>
+    <div v-if="msg.payload.dueChecks.length" class="mt-2"><b>Checks due:</b> <span v-for="c in msg.payload.dueChecks" :key="c.checkId || c.id">{{ c.checkId || c.id }} ({{ c.characteristic }}) </span></div>
   </div>
-  <div v-else>No operation running at this workstation.</div>
+  <div v-else-if="msg && msg.payload && msg.payload.next">Next: <b>{{ msg.payload.next.orderId }} · {{ msg.payload.next.operationKey }}</b> {{ msg.payload.next.description }} — press Start.</div>
+  <div v-else>No operation at this workstation.</div>
 </template>`,
     }), col, row0 + 4);
     uiTable(`plant-ui-${ws}-queue`, z, gOp, 2, 'Queue', [column('orderId', 'Order'), column('operationKey', 'Op'), column('state', 'State'), column('plannedQuantity', 'Planned')], col, row0 + 5);
@@ -278,48 +285,59 @@ const dropdownOptionsFor = (key, values) => values.map((v) => ({ dropdown: key, 
     uiButton(`plant-ui-${ws}-resume`, z, gOp, 4, 'Resume', `${ws}/resume`, col, row0 + 7, toCommand);
     uiForm(`plant-ui-${ws}-pause`, z, gOp, 5, 'Pause', [formField('reasonCode', 'Pause reason', 'dropdown', true)], dropdownOptionsFor('reasonCode', STOP_REASONS), `${ws}/pause`, col, row0 + 8, toCommand);
     uiForm(`plant-ui-${ws}-complete`, z, gOp, 6, 'Complete', [formField('final', 'Final confirmation', 'checkbox')], [], `${ws}/complete`, col, row0 + 9, toCommand);
-    uiForm(`plant-ui-${ws}-report`, z, gReport, 1, 'Good and scrap', [formField('good', 'Good', 'number', true), formField('scrap', 'Scrap', 'number'), formField('scrapReason', 'Scrap reason', 'dropdown')], dropdownOptionsFor('scrapReason', SCRAP_REASONS), `${ws}/report`, col, row0 + 10, toCommand);
+    uiForm(`plant-ui-${ws}-report`, z, gReport, 1, 'Good and scrap', [formField('goodQuantity', 'Good', 'number'), formField('scrapQuantity', 'Scrap', 'number'), formField('scrapReason', 'Scrap reason', 'dropdown')], dropdownOptionsFor('scrapReason', SCRAP_REASONS), `${ws}/report`, col, row0 + 10, toCommand);
     uiForm(`plant-ui-${ws}-check`, z, gReport, 2, 'Quality check', [formField('checkId', 'Check', 'text', true), formField('value', 'Measured value', 'number'), formField('passed', 'Passed', 'checkbox')], [], `${ws}/check`, col, row0 + 11, toCommand);
     uiForm(`plant-ui-${ws}-lot`, z, gReport, 3, 'Lot scan', [formField('lot', 'Lot', 'text', true), formField('material', 'Material', 'text', true), formField('quantity', 'Quantity', 'number', true)], [], `${ws}/consume`, col, row0 + 12, toCommand);
     uiForm(`plant-ui-${ws}-downtime`, z, gReport, 4, 'Downtime reason', [formField('reason', 'Reason of the last stop', 'dropdown', true)], dropdownOptionsFor('reason', STOP_REASONS), `${ws}/downtime-reason`, col, row0 + 13, toCommand);
     linkOut(L.operatorActions + '-out-' + ws, z, `${ws} actions`, [L.operatorActions], col + 1, row0 + 6);
   });
   linkIn(L.operatorActions, z, 'operator actions', DEMO_WORKSTATIONS.map((ws) => L.operatorActions + '-out-' + ws), 5, 2, [['plant-fn-operator-command']]);
-  fn('plant-fn-operator-command', z, 'operator command', `// topic "<workstation>/<action>"; one command per action with who, when and a command id.
+  fn('plant-fn-operator-command', z, 'operator command', `// topic "<workstation>/<action>" → one command with who, when and a command id, to the part that
+// owns it: dispatch (sign-on … complete), genealogy (lot scan), OEE (downtime reason).
 const [workstation, action] = String(msg.topic).split('/');
 const client = msg._client || {};
 const login = client.user && (client.user.userId || client.user.username);
 const badges = flow.get('badges') || {};
-const signedOn = flow.get('signedOn') || {};
+const socket = client.socketId || 'anonymous';
 if (action === 'badge') {
-    badges[client.socketId || 'anonymous'] = String(msg.payload || '').trim();
+    badges[socket] = String(msg.payload || '').trim();
     flow.set('badges', badges);
     return null;
 }
-const who = login || (action === 'sign-on' ? badges[client.socketId || 'anonymous'] : signedOn[workstation]);
-const refuse = (text) => [null, { payload: text, _client: msg._client }, null];
-if (!who) return refuse(action === 'sign-on' ? 'Enter your badge, then sign on.' : 'Sign on at ' + workstation + ' first.');
-if (action !== 'sign-on' && signedOn[workstation] !== who) return refuse(who + ' is not signed on at ' + workstation + '.');
-if (action === 'sign-on') signedOn[workstation] = who;
-if (action === 'sign-off') delete signedOn[workstation];
-flow.set('signedOn', signedOn);
-const fields = typeof msg.payload === 'object' && msg.payload !== null ? msg.payload : {};
-const current = (flow.get('current') || {})[workstation] || {};
-const command = {
-    topic: action,
-    payload: Object.assign({}, fields, {
-        workstation,
-        operator: who,
-        orderId: fields.orderId || current.orderId,
-        operationKey: fields.operationKey || current.operationKey,
-        eventTime: new Date().toISOString(),
-        commandId: RED.util.generateId() + RED.util.generateId(),
-    }),
-    _client: msg._client,
-};
-const shown = { topic: workstation, payload: signedOn[workstation] || '—' };
-return [command, null, shown];`, 3, 6, 2, [['plant-link-out-operator-commands'], [L.notify + '-out-operator'], ['plant-fn-who-to-page']]);
+const who = login || badges[socket];
+const tell = (text) => ({ payload: text, _client: msg._client });
+if (!who) return [null, tell('Enter your badge first.'), null, null, null];
+// Blank form fields are left out: the MES refuses unknown or empty fields rather than guess.
+const fields = {};
+const input = typeof msg.payload === 'object' && msg.payload !== null ? msg.payload : {};
+for (const [k, v] of Object.entries(input)) if (v !== '' && v !== null && v !== undefined) fields[k] = v;
+const now = new Date().toISOString();
+const commandId = RED.util.generateId() + RED.util.generateId();
+const current = (global.get('dispatchTargets') || {})[workstation] || {};
+const onOperation = { orderId: current.orderId, operationKey: current.operationKey };
+if (action === 'downtime-reason') {
+    const downtimeId = (global.get('oeeLastDowntime') || {})[workstation];
+    if (!downtimeId) return [null, tell('No stop recorded at ' + workstation + ' to classify.'), null, null, null];
+    return [null, null, null, null, { topic: 'oee/classify', payload: { downtimeId, reason: fields.reason, actor: who, time: now }, _client: msg._client }];
+}
+if (action === 'consume') {
+    return [null, null, null, { topic: 'consume', payload: Object.assign({ commandId, eventTime: now, workstation, operator: who, actor: who }, onOperation, fields), _client: msg._client }, null];
+}
+if (action === 'check') {
+    // a measured value for a variable check, pass/fail for an attribute check
+    if (typeof fields.value === 'number') delete fields.passed; else fields.passed = fields.passed === true;
+}
+if (action === 'complete') fields.final = fields.final === true;
+const command = { topic: action, payload: Object.assign({ commandId, eventTime: now, workstation, operator: who }, fields), _client: msg._client };
+if (action !== 'sign-on' && action !== 'sign-off') {
+    if (!current.orderId) return [null, tell('No operation at ' + workstation + ': start one from the queue.'), null, null, null];
+    Object.assign(command.payload, onOperation);
+}
+const shown = action === 'sign-on' || action === 'sign-off' ? { topic: workstation, payload: action === 'sign-on' ? who : '—' } : null;
+return [command, null, shown, null, null];`, 5, 6, 2, [['plant-link-out-operator-commands'], [L.notify + '-out-operator'], ['plant-fn-who-to-page'], ['plant-link-out-lot-scans'], ['plant-link-out-downtime-reasons']]);
   linkOut('plant-link-out-operator-commands', z, 'operator commands', [], 7, 2);
+  linkOut('plant-link-out-lot-scans', z, 'lot scans', [], 7, 5);
+  linkOut('plant-link-out-downtime-reasons', z, 'downtime reasons', [], 7, 6);
   linkOut(L.notify + '-out-operator', z, 'notify operator', [L.notify], 7, 3);
   fn('plant-fn-who-to-page', z, 'to workstation page', `const index = ${JSON.stringify(DEMO_WORKSTATIONS)}.indexOf(msg.topic);
 if (index < 0) return null;
@@ -384,11 +402,148 @@ return msg;`, 1, 1, 8, [['plant-sqlite-history']]);
   uiTable('plant-ui-trace-result', z, g, 2, 'Trace', null, 3, 1);
 }
 
+// ---------------------------------------------------------------- MES nodes, wired when this package registers them
+const registered = new Set(Object.keys(JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))['node-red'].nodes));
+const byId = (id) => nodes.find((n) => n.id === id);
+/** Wires a link out to a link in, on both sides as the editor does. */
+function connect(outId, inId) {
+  const out = byId(outId) || existingNode(outId);
+  const into = byId(inId);
+  if (!out.links.includes(inId)) out.links.push(inId);
+  if (!into.links.includes(outId)) into.links.push(outId);
+}
+const existingFlows = JSON.parse(fs.readFileSync(flowFile, 'utf8'));
+const existingNode = (id) => existingFlows.find((n) => n.id === id);
+// Links into the plant tabs are rebuilt below; drop those of an earlier run.
+for (const n of existingFlows) if (Array.isArray(n.links) && !String(n.id).startsWith('plant-')) n.links = n.links.filter((id) => !id.startsWith('plant-'));
+const notifyIn = byId(L.notify);
+const notifyFrom = (outId) => { connect(outId, L.notify); return outId; };
+
+if (registered.has('mes-dispatch') && registered.has('mes-plant')) {
+  const z = 'plant-tab-dispatch';
+  tab(z, 'Dispatch', 'Released orders → operations queued at the workstations of the plant model below; operator commands from the operator pages; events to the rest of the MES, snapshots to the operator pages, answers and refusals back to the operator who acted.');
+  comment('plant-comment-dispatch', z, 'order events + operator commands → dispatch → events / workstation snapshots / replies', 'The plant model (config node "demo plant") maps each demo workstation to its own work center WC-<workstation>, the work centers the demo orders route to. A plant edits it in the editor: workstations, areas, lines, shifts.');
+  add({ id: 'plant-mes-plant', type: 'mes-plant', name: 'demo plant', site: '${MES_SITE}', timeZone: 'UTC', shifts: [{ name: 'early', start: '06:00' }, { name: 'late', start: '14:00' }, { name: 'night', start: '22:00' }], workstations: DEMO_WORKSTATIONS.map((ws) => ({ id: ws, area: '${MES_AREA}', line: '${MES_LINE}', workCenters: [`WC-${ws}`] })) });
+  linkIn('plant-link-dispatch-in', z, 'order events, operator commands', [], 0, 1, [['plant-dispatch']]);
+  connect('order-events-out', 'plant-link-dispatch-in');
+  connect('plant-link-out-operator-commands', 'plant-link-dispatch-in');
+  inject('plant-inject-dispatch-snapshot', z, 'snapshots at start', { onceDelay: 3, topic: 'snapshot' }, 0, 2, [['plant-dispatch']]);
+  add({ id: 'plant-dispatch', type: 'mes-dispatch', z, name: 'dispatch', store: 'mes-store-main', plant: 'plant-mes-plant', overrunPercent: 0, releaseIntervalSeconds: 30 }, 1, 1);
+  byId('plant-dispatch').wires = [['plant-link-out-dispatch-events'], ['plant-fn-snapshot-to-page'], ['plant-fn-dispatch-reply']];
+  linkOut('plant-link-out-dispatch-events', z, 'dispatch events', [], 2, 0);
+  connect('plant-link-out-dispatch-events', L.events);
+  fn('plant-fn-snapshot-to-page', z, 'snapshot → workstation page', `// The operation in work (or else the next in the queue) becomes the target of the page's buttons.
+const stations = ${JSON.stringify(DEMO_WORKSTATIONS)};
+const s = msg.payload || {};
+const i = stations.indexOf(s.workstation);
+if (i < 0) return null;
+const op = (s.current || [])[0] || null;
+const next = op || (s.queue || [])[0] || null;
+// Global: the operator tab reads it when it builds a command.
+const targets = global.get('dispatchTargets') || {};
+targets[s.workstation] = next ? { orderId: next.orderId, operationKey: next.operationKey } : {};
+global.set('dispatchTargets', targets);
+const out = new Array(stations.length * 3).fill(null);
+out[3 * i] = { payload: { operation: op, next: op ? null : next, dueChecks: op ? op.dueChecks || [] : [] } };
+out[3 * i + 1] = { payload: (s.queue || []).map((q) => ({ orderId: q.orderId, operationKey: q.operationKey, state: q.state, plannedQuantity: q.plannedQuantity + ' ' + q.unit })) };
+out[3 * i + 2] = { payload: (s.operators || []).join(', ') || '—' };
+return out;`, DEMO_WORKSTATIONS.length * 3, 2, 1, DEMO_WORKSTATIONS.flatMap((ws) => [[`plant-ui-${ws}-current`], [`plant-ui-${ws}-queue`], [`plant-ui-${ws}-who`]]));
+  fn('plant-fn-dispatch-reply', z, 'reply → operator', `const r = msg.payload || {};
+msg.payload = r.command + (r.duplicate ? ' (already done)' : ' done') + (r.orderId ? ': ' + r.orderId + ' ' + r.operationKey : '') + (r.state ? ' → ' + r.state : '');
+return msg;`, 1, 2, 2, [[notifyFrom('plant-link-out-dispatch-notify')]]);
+  linkOut('plant-link-out-dispatch-notify', z, 'notify operator', [], 3, 2);
+  connect('plant-link-out-dispatch-notify', L.notify);
+  catchNode('plant-catch-dispatch', z, 'refused commands', ['plant-dispatch'], 0, 4, [['plant-fn-dispatch-refusal']]);
+  fn('plant-fn-dispatch-refusal', z, 'refusal → operator', `return { payload: 'Refused: ' + msg.error.message, _client: msg._client };`, 1, 1, 4, [['plant-link-out-dispatch-refusal', 'plant-debug-dispatch-refusals']]);
+  linkOut('plant-link-out-dispatch-refusal', z, 'notify operator', [], 2, 4);
+  connect('plant-link-out-dispatch-refusal', L.notify);
+  debug('plant-debug-dispatch-refusals', z, 'log refusals', 2, 5);
+}
+
+if (registered.has('mes-oee')) {
+  const z = 'plant-tab-oee';
+  tab(z, 'OEE', 'Machine signals (OPC UA or MQTT) and operation starts from dispatch → live OEE per workstation and line; snapshots to the supervisor page, OEE events (intervals, downtime, shift summaries) to the event log and the unified namespace.');
+  comment('plant-comment-oee', z, 'PLC tags → OEE signals (event time = PLC source timestamp) → mes-oee → supervisor page', 'A state change carries the last fault code; a counter change carries both absolute counters (good, reject; counter mode absolute, UInt32). Stops under 30 s are micro-stops (performance loss); longer ones are downtime to classify from the operator page. Calendar: three 8-hour shifts every day in UTC with a 30-minute break each.');
+  linkIn('plant-link-oee-in', z, 'machine signals, dispatch events, downtime reasons', [], 0, 1, [['plant-fn-oee-input']]);
+  connect('plant-link-out-opcua-signals', 'plant-link-oee-in');
+  connect('plant-link-out-mqtt-signals', 'plant-link-oee-in');
+  connect('plant-link-out-downtime-reasons', 'plant-link-oee-in');
+  if (byId('plant-link-out-dispatch-events')) connect('plant-link-out-dispatch-events', 'plant-link-oee-in');
+  fn('plant-fn-oee-input', z, 'to OEE input', `if (msg.topic === 'oee/classify') return msg;
+const p = msg.payload || {};
+if (typeof p.type === 'string' && typeof p.eventTime === 'string') return msg; // a dispatch event: OEE takes operation starts and completions
+const plc = flow.get('plc') || {};
+const m = plc[p.workstation] = plc[p.workstation] || {};
+let out = null;
+if (p.tag === 'faultCode') m.faultCode = p.value;
+else if (p.tag === 'state') out = { workstation: p.workstation, time: p.timestamp, state: p.value, faultCode: m.faultCode || null };
+else if (p.tag === 'goodCount' || p.tag === 'rejectCount') {
+    m[p.tag] = p.value;
+    if (m.goodCount !== undefined && m.rejectCount !== undefined) out = { workstation: p.workstation, time: p.timestamp, good: m.goodCount, reject: m.rejectCount };
+}
+flow.set('plc', plc);
+return out ? { topic: 'signal', payload: out } : null;`, 1, 1, 1, [['plant-oee']]);
+  const calendar = { timeZone: 'UTC', shifts: [['early', '06:00', '14:00', '10:00'], ['late', '14:00', '22:00', '18:00'], ['night', '22:00', '06:00', '02:00']].map(([name, start, end, pause]) => ({ name, days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start, end, breaks: [{ start: pause, end: pause.replace(':00', ':30') }] })) };
+  add({ id: 'plant-oee', type: 'mes-oee', z, name: 'OEE', store: 'mes-store-main', line: '${MES_LINE}', workstations: JSON.stringify(DEMO_WORKSTATIONS.map((id, i) => ({ id, idealCycleTimeSeconds: [4, 5, 4.5][i] }))), calendar: JSON.stringify(calendar), reasons: JSON.stringify(reasonTree), microStopSeconds: 30, signalTimeoutSeconds: 300, snapshotIntervalSeconds: 2, wallClock: true, wallClockGraceSeconds: 10, idleIsPlanned: false, setupIsPlanned: false, counterMode: 'absolute', counterMax: 4294967295, countScheme: 'good-reject', startupWindowSeconds: 0, futureToleranceSeconds: 300 }, 2, 1);
+  byId('plant-oee').wires = [['plant-fn-oee-to-supervisor'], ['plant-link-out-oee-events'], []];
+  linkOut('plant-link-out-oee-events', z, 'OEE events', [], 3, 2);
+  connect('plant-link-out-oee-events', L.events);
+  fn('plant-fn-oee-to-supervisor', z, 'snapshot → supervisor', `// Table of the current shift per workstation and line; a trend point per series every 30 s;
+// the line's downtime Pareto; the open stop of each workstation for the operator's reason.
+const s = msg.payload || {};
+const pct = (v) => (v === null || v === undefined ? null : Math.round(v * 1000) / 10);
+const key = s.scope === 'line' ? 'line ' + s.line : s.workstation;
+const window = s.shift || s.lastHour;
+const rows = flow.get('oeeRows') || {};
+rows[key] = { subject: key, state: s.scope === 'line' ? '' : s.state.state, availability: pct(window.availability), performance: pct(window.performance), quality: pct(window.quality), oee: pct(window.oee), good: window.counts.good, reject: window.counts.reject };
+flow.set('oeeRows', rows);
+if (s.scope === 'workstation' && s.state.downtimeId) {
+    const open = global.get('oeeLastDowntime') || {};
+    open[s.workstation] = s.state.downtimeId;
+    global.set('oeeLastDowntime', open);
+}
+const table = { payload: Object.values(rows).sort((a, b) => a.subject.localeCompare(b.subject)) };
+const lastPoint = flow.get('lastPoint') || {};
+let trend = null;
+if (window.oee !== null && (lastPoint[key] || 0) < Date.now() - 30000) {
+    lastPoint[key] = Date.now();
+    flow.set('lastPoint', lastPoint);
+    trend = { topic: key, payload: pct(window.oee) };
+}
+const pareto = s.scope === 'line' ? { payload: (window.topDowntimeReasons || []).map((r) => ({ reason: r.reason || 'unclassified', minutes: Math.round(r.seconds / 6) / 10 })) } : null;
+return [table, trend, pareto];`, 3, 3, 1, [['plant-link-out-oee-table'], ['plant-link-out-oee-trend'], ['plant-link-out-oee-pareto']]);
+  linkOut('plant-link-out-oee-table', z, 'OEE table', [], 4, 0);
+  linkOut('plant-link-out-oee-trend', z, 'OEE trend', [], 4, 1);
+  linkOut('plant-link-out-oee-pareto', z, 'downtime Pareto', [], 4, 2);
+  catchNode('plant-catch-oee', z, 'refused OEE input', ['plant-oee'], 0, 4, [['plant-fn-oee-refusal']]);
+  fn('plant-fn-oee-refusal', z, 'classification refusal → operator', `if (msg.topic !== 'oee/classify') return [null, msg];
+return [{ payload: 'Refused: ' + msg.error.message, _client: msg._client }, null];`, 2, 1, 4, [['plant-link-out-oee-notify'], ['plant-debug-oee-refusals']]);
+  linkOut('plant-link-out-oee-notify', z, 'notify operator', [], 2, 4);
+  connect('plant-link-out-oee-notify', L.notify);
+  debug('plant-debug-oee-refusals', z, 'log refused signals', 2, 5, 'error');
+
+  // supervisor widgets for OEE
+  const sz = 'plant-tab-supervisor';
+  const gOee = 'plant-ui-group-sup-oee';
+  nodes.splice(nodes.indexOf(byId('plant-ui-sup-oee-note')), 1);
+  linkIn('plant-link-oee-table-in', sz, 'OEE table', [], 0, 12, [['plant-ui-sup-oee']]);
+  connect('plant-link-out-oee-table', 'plant-link-oee-table-in');
+  uiTable('plant-ui-sup-oee', sz, gOee, 1, 'Current shift (%)', [column('subject', 'Workstation / line'), column('state', 'State'), column('availability', 'A'), column('performance', 'P'), column('quality', 'Q'), column('oee', 'OEE'), column('good', 'Good'), column('reject', 'Reject')], 1, 12);
+  linkIn('plant-link-oee-trend-in', sz, 'OEE trend', [], 0, 13, [['plant-ui-sup-oee-trend']]);
+  connect('plant-link-out-oee-trend', 'plant-link-oee-trend-in');
+  const chart = (id, order, label, extra, col, row) => add(widgetBase(id, 'ui-chart', sz, gOee, order, {
+    label, chartType: 'line', category: 'topic', categoryType: 'msg', xAxisLabel: '', xAxisProperty: '', xAxisPropertyType: 'timestamp', xAxisType: 'time', xAxisFormat: '', xAxisFormatType: 'auto', xmin: '', xmax: '', yAxisLabel: '', yAxisProperty: 'payload', yAxisPropertyType: 'msg', ymin: '', ymax: '', bins: 10, action: 'append', stackSeries: false, pointShape: 'circle', pointRadius: 3, showLegend: true, removeOlder: 8, removeOlderUnit: '3600', removeOlderPoints: '', colors: ['#0095FF', '#FF0000', '#FF7F0E', '#2CA02C', '#A347E1', '#D62728', '#FF9896', '#9467BD', '#C5B0D5'], textColor: ['#666666'], textColorDefault: true, gridColor: ['#e5e5e5'], gridColorDefault: true, width: 6, height: 5, interpolation: 'linear', ...extra,
+  }), col, row);
+  chart('plant-ui-sup-oee-trend', 2, 'OEE trend (%)', { ymin: '0', ymax: '100' }, 1, 13);
+  linkIn('plant-link-oee-pareto-in', sz, 'downtime Pareto', [], 0, 14, [['plant-ui-sup-pareto']]);
+  connect('plant-link-out-oee-pareto', 'plant-link-oee-pareto-in');
+  chart('plant-ui-sup-pareto', 3, 'Downtime Pareto, line, current shift (min)', { chartType: 'bar', category: 'downtime', categoryType: 'str', xAxisProperty: 'reason', xAxisPropertyType: 'property', xAxisType: 'category', yAxisProperty: 'minutes', yAxisPropertyType: 'property', action: 'replace', showLegend: false }, 1, 14);
+}
+
 // ---------------------------------------------------------------- write flows.json
-const existing = JSON.parse(fs.readFileSync(flowFile, 'utf8'));
-const kept = existing.filter((n) => !String(n.id).startsWith('plant-'));
-const eventsLink = kept.find((n) => n.id === 'order-events-out');
-if (eventsLink && !eventsLink.links.includes(L.events)) eventsLink.links.push(L.events);
+
+const kept = existingFlows.filter((n) => !String(n.id).startsWith('plant-'));
+connect('order-events-out', L.events);
 // Non-ASCII as \u escapes, as the file has always been written, so that diffs show only changes.
 const ascii = (text) => text.replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
 fs.writeFileSync(flowFile, ascii(JSON.stringify([...kept, ...nodes], null, 4)) + '\n');
