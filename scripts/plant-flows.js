@@ -304,9 +304,14 @@ if (action === 'badge') {
     flow.set('badges', badges);
     return null;
 }
-const who = login || badges[socket];
+// Without a dashboard login, a workstation terminal acts for the operator signed on there.
+const signedOn = global.get('signedOn') || {};
+const who = login || (action === 'sign-on' ? badges[socket] : signedOn[workstation]);
 const tell = (text) => ({ payload: text, _client: msg._client });
-if (!who) return [null, tell('Enter your badge first.'), null, null, null];
+if (!who) return [null, tell(action === 'sign-on' ? 'Enter your badge first.' : 'Sign on at ' + workstation + ' first.'), null, null, null];
+if (action === 'sign-on') signedOn[workstation] = who;
+if (action === 'sign-off') delete signedOn[workstation];
+global.set('signedOn', signedOn);
 // Blank form fields are left out: the MES refuses unknown or empty fields rather than guess.
 const fields = {};
 const input = typeof msg.payload === 'object' && msg.payload !== null ? msg.payload : {};
@@ -372,9 +377,9 @@ return msg;`, 1, 1, 4, [['plant-ui-sup-erp-state']]);
   inject('plant-inject-orders-poll', z, 'every 5 s', { repeat: '5', onceDelay: 3 }, 0, 6, [['plant-fn-orders-params']]);
   fn('plant-fn-orders-params', z, 'query parameters', `msg.params = { $limit: 20 };
 return msg;`, 1, 1, 6, [['plant-sqlite-orders']]);
-  add({ id: 'plant-sqlite-orders', type: 'sqlite', z, mydb: 'plant-sqlitedb', sqlquery: 'prepared', sql: "SELECT o.order_id AS orderId, o.material, o.status, o.quantity || ' ' || o.unit AS quantity, (SELECT group_concat(op.operation_key || ' ' || op.state || ' ' || op.good_quantity || '/' || op.planned_quantity, ', ') FROM operations op WHERE op.order_id = o.order_id) AS operations, (SELECT COALESCE(SUM(op.good_quantity), 0) FROM operations op WHERE op.order_id = o.order_id) AS goodTotal FROM orders o ORDER BY o.created_at DESC LIMIT $limit", name: 'orders and operations' }, 2, 6);
+  add({ id: 'plant-sqlite-orders', type: 'sqlite', z, mydb: 'plant-sqlitedb', sqlquery: 'prepared', sql: "SELECT o.order_id AS orderId, o.material, o.status, printf('%g %s', o.quantity, o.unit) AS quantity, group_concat(op.operation_key || ' ' || op.state || ' ' || printf('%g', op.good_quantity) || '/' || printf('%g', op.planned_quantity) || ' wip ' || printf('%g', op.wip), ', ') AS operations FROM orders o JOIN (SELECT order_id, operation_key, sequence, state, good_quantity, planned_quantity, CASE WHEN state = 'completed' THEN 0 ELSE max(0, coalesce(lag(good_quantity) OVER (PARTITION BY order_id ORDER BY sequence), planned_quantity) - good_quantity - scrap_quantity) END AS wip FROM operations WHERE state <> 'cancelled') op ON op.order_id = o.order_id GROUP BY o.order_id ORDER BY o.created_at DESC LIMIT $limit", name: 'orders and operations' }, 2, 6);
   nodes[nodes.length - 1].wires = [['plant-ui-sup-orders']];
-  uiTable('plant-ui-sup-orders', z, gOrders, 1, 'Orders', [column('orderId', 'Order'), column('material', 'Material'), column('status', 'Status'), column('quantity', 'Quantity'), column('operations', 'Operations (state good/planned)')], 3, 6);
+  uiTable('plant-ui-sup-orders', z, gOrders, 1, 'Orders', [column('orderId', 'Order'), column('material', 'Material'), column('status', 'Status'), column('quantity', 'Quantity'), column('operations', 'Operations (state, good/planned, WIP)')], 3, 6);
 
   add(widgetBase('plant-ui-sup-history-ws', 'ui-dropdown', z, gHistory, 1, { label: 'Workstation', tooltip: '', passthru: false, multiple: false, chips: false, clearable: false, options: [{ label: 'all', value: '%', type: 'str' }, ...DEMO_WORKSTATIONS.map((ws) => ({ label: ws, value: ws, type: 'str' }))], payload: '', topic: 'workstation', topicType: 'str', typeIsComboBox: true, msgTrigger: 'onChange', wires: [['plant-fn-history-params']] }), 0, 8);
   fn('plant-fn-history-params', z, 'query parameters', `// Parameters only: the SQL is a prepared statement in the sqlite node, never built from input.
@@ -416,8 +421,6 @@ const existingFlows = JSON.parse(fs.readFileSync(flowFile, 'utf8'));
 const existingNode = (id) => existingFlows.find((n) => n.id === id);
 // Links into the plant tabs are rebuilt below; drop those of an earlier run.
 for (const n of existingFlows) if (Array.isArray(n.links) && !String(n.id).startsWith('plant-')) n.links = n.links.filter((id) => !id.startsWith('plant-'));
-const notifyIn = byId(L.notify);
-const notifyFrom = (outId) => { connect(outId, L.notify); return outId; };
 
 if (registered.has('mes-dispatch') && registered.has('mes-plant')) {
   const z = 'plant-tab-dispatch';
@@ -447,10 +450,13 @@ const out = new Array(stations.length * 3).fill(null);
 out[3 * i] = { payload: { operation: op, next: op ? null : next, dueChecks: op ? op.dueChecks || [] : [] } };
 out[3 * i + 1] = { payload: (s.queue || []).map((q) => ({ orderId: q.orderId, operationKey: q.operationKey, state: q.state, plannedQuantity: q.plannedQuantity + ' ' + q.unit })) };
 out[3 * i + 2] = { payload: (s.operators || []).join(', ') || '—' };
+const signedOn = global.get('signedOn') || {};
+if ((s.operators || []).length > 0) signedOn[s.workstation] = s.operators[0]; else delete signedOn[s.workstation];
+global.set('signedOn', signedOn);
 return out;`, DEMO_WORKSTATIONS.length * 3, 2, 1, DEMO_WORKSTATIONS.flatMap((ws) => [[`plant-ui-${ws}-current`], [`plant-ui-${ws}-queue`], [`plant-ui-${ws}-who`]]));
   fn('plant-fn-dispatch-reply', z, 'reply → operator', `const r = msg.payload || {};
 msg.payload = r.command + (r.duplicate ? ' (already done)' : ' done') + (r.orderId ? ': ' + r.orderId + ' ' + r.operationKey : '') + (r.state ? ' → ' + r.state : '');
-return msg;`, 1, 2, 2, [[notifyFrom('plant-link-out-dispatch-notify')]]);
+return msg;`, 1, 2, 2, [['plant-link-out-dispatch-notify']]);
   linkOut('plant-link-out-dispatch-notify', z, 'notify operator', [], 3, 2);
   connect('plant-link-out-dispatch-notify', L.notify);
   catchNode('plant-catch-dispatch', z, 'refused commands', ['plant-dispatch'], 0, 4, [['plant-fn-dispatch-refusal']]);
@@ -463,7 +469,7 @@ return msg;`, 1, 2, 2, [[notifyFrom('plant-link-out-dispatch-notify')]]);
 if (registered.has('mes-oee')) {
   const z = 'plant-tab-oee';
   tab(z, 'OEE', 'Machine signals (OPC UA or MQTT) and operation starts from dispatch → live OEE per workstation and line; snapshots to the supervisor page, OEE events (intervals, downtime, shift summaries) to the event log and the unified namespace.');
-  comment('plant-comment-oee', z, 'PLC tags → OEE signals (event time = PLC source timestamp) → mes-oee → supervisor page', 'A state change carries the last fault code; a counter change carries both absolute counters (good, reject; counter mode absolute, UInt32). Stops under 30 s are micro-stops (performance loss); longer ones are downtime to classify from the operator page. Calendar: three 8-hour shifts every day in UTC with a 30-minute break each.');
+  comment('plant-comment-oee', z, 'PLC tags → OEE signals (event time = PLC source timestamp) → mes-oee → supervisor page', 'A state change carries the last fault code; a counter change carries both absolute counters (good, reject; counter mode absolute, UInt32). Stops under 30 s are micro-stops (performance loss); longer ones are downtime to classify from the operator page. The shift calendar comes from ${MES_OEE_CALENDAR} (default: three 8-hour shifts every day in UTC with a 30-minute break each).');
   linkIn('plant-link-oee-in', z, 'machine signals, dispatch events, downtime reasons', [], 0, 1, [['plant-fn-oee-input']]);
   connect('plant-link-out-opcua-signals', 'plant-link-oee-in');
   connect('plant-link-out-mqtt-signals', 'plant-link-oee-in');
@@ -483,8 +489,7 @@ else if (p.tag === 'goodCount' || p.tag === 'rejectCount') {
 }
 flow.set('plc', plc);
 return out ? { topic: 'signal', payload: out } : null;`, 1, 1, 1, [['plant-oee']]);
-  const calendar = { timeZone: 'UTC', shifts: [['early', '06:00', '14:00', '10:00'], ['late', '14:00', '22:00', '18:00'], ['night', '22:00', '06:00', '02:00']].map(([name, start, end, pause]) => ({ name, days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start, end, breaks: [{ start: pause, end: pause.replace(':00', ':30') }] })) };
-  add({ id: 'plant-oee', type: 'mes-oee', z, name: 'OEE', store: 'mes-store-main', line: '${MES_LINE}', workstations: JSON.stringify(DEMO_WORKSTATIONS.map((id, i) => ({ id, idealCycleTimeSeconds: [4, 5, 4.5][i] }))), calendar: JSON.stringify(calendar), reasons: JSON.stringify(reasonTree), microStopSeconds: 30, signalTimeoutSeconds: 300, snapshotIntervalSeconds: 2, wallClock: true, wallClockGraceSeconds: 10, idleIsPlanned: false, setupIsPlanned: false, counterMode: 'absolute', counterMax: 4294967295, countScheme: 'good-reject', startupWindowSeconds: 0, futureToleranceSeconds: 300 }, 2, 1);
+  add({ id: 'plant-oee', type: 'mes-oee', z, name: 'OEE', store: 'mes-store-main', line: '${MES_LINE}', workstations: JSON.stringify(DEMO_WORKSTATIONS.map((id, i) => ({ id, idealCycleTimeSeconds: [4, 5, 4.5][i] }))), calendar: '${MES_OEE_CALENDAR}', reasons: JSON.stringify(reasonTree), microStopSeconds: 30, signalTimeoutSeconds: 300, snapshotIntervalSeconds: 2, wallClock: true, wallClockGraceSeconds: 10, idleIsPlanned: false, setupIsPlanned: false, counterMode: 'absolute', counterMax: 4294967295, countScheme: 'good-reject', startupWindowSeconds: 0, futureToleranceSeconds: 300 }, 2, 1);
   byId('plant-oee').wires = [['plant-fn-oee-to-supervisor'], ['plant-link-out-oee-events'], []];
   linkOut('plant-link-out-oee-events', z, 'OEE events', [], 3, 2);
   connect('plant-link-out-oee-events', L.events);

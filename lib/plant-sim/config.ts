@@ -36,6 +36,13 @@ export const plantEnvDefaults: Readonly<Record<string, string>> = {
   MES_MQTT_URL: 'mqtt://127.0.0.1:1883',
   MES_MQTT_BROKER: 'embedded',
   MES_SIGNAL_SOURCE: 'opcua',
+  // The OEE shift calendar (mes-oee's calendar JSON): three 8-hour shifts, every day, 30-minute breaks.
+  MES_OEE_CALENDAR: JSON.stringify({
+    timeZone: 'UTC',
+    shifts: [['early', '06:00', '14:00', '10:00'], ['late', '14:00', '22:00', '18:00'], ['night', '22:00', '06:00', '02:00']].map(([name, start, end, pause]) => ({
+      name, days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start, end, breaks: [{ start: pause, end: pause.replace(':00', ':30') }],
+    })),
+  }),
 };
 
 /** Fills in the defaults the environment lacks, so that flows reading `${MES_...}` see them. */
