@@ -287,7 +287,7 @@ const dropdownOptionsFor = (key, values) => values.map((v) => ({ dropdown: key, 
     uiForm(`plant-ui-${ws}-complete`, z, gOp, 6, 'Complete', [formField('final', 'Final confirmation', 'checkbox')], [], `${ws}/complete`, col, row0 + 9, toCommand);
     uiForm(`plant-ui-${ws}-report`, z, gReport, 1, 'Good and scrap', [formField('goodQuantity', 'Good', 'number'), formField('scrapQuantity', 'Scrap', 'number'), formField('scrapReason', 'Scrap reason', 'dropdown')], dropdownOptionsFor('scrapReason', SCRAP_REASONS), `${ws}/report`, col, row0 + 10, toCommand);
     uiForm(`plant-ui-${ws}-check`, z, gReport, 2, 'Quality check', [formField('checkId', 'Check', 'text', true), formField('value', 'Measured value', 'number'), formField('passed', 'Passed', 'checkbox')], [], `${ws}/check`, col, row0 + 11, toCommand);
-    uiForm(`plant-ui-${ws}-lot`, z, gReport, 3, 'Lot scan', [formField('lot', 'Lot', 'text', true), formField('material', 'Material', 'text', true), formField('quantity', 'Quantity', 'number', true)], [], `${ws}/consume`, col, row0 + 12, toCommand);
+    uiForm(`plant-ui-${ws}-lot`, z, gReport, 3, 'Lot scan', [formField('lot', 'Lot', 'text', true), formField('material', 'Material', 'text', true), formField('quantity', 'Quantity', 'number', true), formField('unit', 'Unit', 'text', true)], [], `${ws}/consume`, col, row0 + 12, toCommand);
     uiForm(`plant-ui-${ws}-downtime`, z, gReport, 4, 'Downtime reason', [formField('reason', 'Reason of the last stop', 'dropdown', true)], dropdownOptionsFor('reason', STOP_REASONS), `${ws}/downtime-reason`, col, row0 + 13, toCommand);
     linkOut(L.operatorActions + '-out-' + ws, z, `${ws} actions`, [L.operatorActions], col + 1, row0 + 6);
   });
@@ -326,7 +326,9 @@ if (action === 'downtime-reason') {
     return [null, null, null, null, { topic: 'oee/classify', payload: { downtimeId, reason: fields.reason, actor: who, time: now }, _client: msg._client }];
 }
 if (action === 'consume') {
-    return [null, null, null, { topic: 'consume', payload: Object.assign({ commandId, eventTime: now, workstation, operator: who, actor: who }, onOperation, fields), _client: msg._client }, null];
+    if (!current.orderId) return [null, tell('No operation at ' + workstation + ' to consume into.'), null, null, null];
+    const consume = { action: 'consume', orderId: current.orderId, operationKey: current.operationKey, lot: fields.lot, material: fields.material, quantity: fields.quantity, unit: fields.unit, actor: who, workstation, eventTime: now };
+    return [null, null, null, { topic: 'consume', payload: consume, _client: msg._client }, null];
 }
 if (action === 'check') {
     // a measured value for a variable check, pass/fail for an attribute check
@@ -543,6 +545,80 @@ return [{ payload: 'Refused: ' + msg.error.message, _client: msg._client }, null
   linkIn('plant-link-oee-pareto-in', sz, 'downtime Pareto', [], 0, 14, [['plant-ui-sup-pareto']]);
   connect('plant-link-out-oee-pareto', 'plant-link-oee-pareto-in');
   chart('plant-ui-sup-pareto', 3, 'Downtime Pareto, line, current shift (min)', { chartType: 'bar', category: 'downtime', categoryType: 'str', xAxisProperty: 'reason', xAxisPropertyType: 'property', xAxisType: 'category', yAxisProperty: 'minutes', yAxisPropertyType: 'property', action: 'replace', showLegend: false }, 1, 14);
+}
+
+if (registered.has('mes-erp-outbox')) {
+  const z = 'plant-tab-erp';
+  comment('plant-comment-outbox', z, 'ERP outbox: actuals from the event log → http request → ERP (${MES_ERP_URL}, dialect ${MES_ERP_DIALECT}); answers back into the outbox', 'Store-and-forward: the outbox reads ERP-relevant events from the durable log and keeps every actual until the ERP acknowledges it; switch the mock ERP down on the supervisor page and watch the queue grow, then drain in order. The function adds ${MES_ERP_AUTHORIZATION} as the Authorization header when set (e.g. "Basic …" or "Bearer …"); TLS and proxies go on the http request node.', 0, 9);
+  add({ id: 'plant-outbox', type: 'mes-erp-outbox', z, name: 'ERP outbox', store: 'mes-store-main', outboxName: 'erp', dialect: '${MES_ERP_DIALECT}', url: '${MES_ERP_URL}', concurrency: 4, backoffBaseSeconds: 1, backoffMaxSeconds: 30, requestTimeoutSeconds: 30, storageLocation: '${MES_ERP_STORAGE_LOCATION}', sourceWarehouse: '${MES_ERP_SOURCE_WAREHOUSE}', targetWarehouse: '${MES_ERP_TARGET_WAREHOUSE}' }, 1, 10);
+  byId('plant-outbox').wires = [['plant-fn-erp-auth'], ['plant-link-out-outbox-metrics']];
+  fn('plant-fn-erp-auth', z, 'ERP authentication', `const auth = env.get('MES_ERP_AUTHORIZATION');
+if (auth) msg.headers = Object.assign({}, msg.headers, { authorization: auth });
+return msg;`, 1, 2, 10, [['plant-http-erp']]);
+  add({ id: 'plant-http-erp', type: 'http request', z, name: 'ERP', method: 'use', ret: 'txt', paytoqs: 'ignore', url: '', tls: '', persist: true, proxy: '', insecureHTTPParser: false, authType: '', senderr: false, headers: [] }, 3, 10);
+  byId('plant-http-erp').wires = [['plant-outbox']];
+  linkIn('plant-link-outbox-in', z, 'dispatch events (wake-up), supervisor commands', [], 0, 10, [['plant-outbox']]);
+  if (byId('plant-link-out-dispatch-events')) connect('plant-link-out-dispatch-events', 'plant-link-outbox-in');
+  linkOut('plant-link-out-outbox-metrics', z, 'outbox metrics', [], 2, 11);
+  catchNode('plant-catch-outbox', z, 'refused outbox commands', ['plant-outbox'], 0, 12, [['plant-debug-outbox-errors']]);
+  debug('plant-debug-outbox-errors', z, 'log refused commands', 1, 12, 'error');
+
+  // supervisor: outbox depth, quarantine and its actions
+  const sz = 'plant-tab-supervisor';
+  const gErp = 'plant-ui-group-sup-erp';
+  linkIn('plant-link-outbox-metrics-in', sz, 'outbox metrics', [], 4, 3, [['plant-fn-outbox-text']]);
+  connect('plant-link-out-outbox-metrics', 'plant-link-outbox-metrics-in');
+  fn('plant-fn-outbox-text', sz, 'outbox status', `const m = msg.payload || {};
+if (msg.topic !== 'metrics') return null;
+const age = m.oldestAgeMs ? ', oldest ' + Math.round(m.oldestAgeMs / 1000) + ' s' : '';
+msg.payload = m.queueDepth + ' waiting' + age + ', ' + m.quarantined + ' quarantined, ' + m.delivered + ' delivered' + (m.paused ? ', PAUSED' : '') + (m.erpReachable === false ? ', ERP unreachable' : '');
+return [msg, m.quarantined !== (context.get('quarantined') || 0) ? (context.set('quarantined', m.quarantined), { topic: 'refresh' }) : null];`, 2, 5, 3, [['plant-ui-sup-outbox'], ['plant-fn-quarantine-params']]);
+  uiText('plant-ui-sup-outbox', sz, gErp, 3, 'Outbox', 6, 3);
+  fn('plant-fn-quarantine-params', sz, 'query parameters', `msg.params = { $state: 'quarantined', $limit: 50 };
+return msg;`, 1, 5, 4, [['plant-sqlite-quarantine']]);
+  add({ id: 'plant-sqlite-quarantine', type: 'sqlite', z: sz, mydb: 'plant-sqlitedb', sqlquery: 'prepared', sql: 'SELECT m.event_id AS eventId, m.lane AS orderId, m.event_type AS type, m.last_status AS status, substr(m.last_error, 1, 120) AS error FROM outbox_messages m WHERE m.state = $state ORDER BY m.seq LIMIT $limit', name: 'quarantined actuals' }, 6, 4);
+  byId('plant-sqlite-quarantine').wires = [['plant-ui-sup-quarantine']];
+  add(widgetBase('plant-ui-sup-quarantine', 'ui-table', sz, gErp, 4, { label: 'Quarantine (click a row to select)', maxrows: 0, passthru: false, autocols: false, showSearch: false, deselect: true, selectionType: 'click', columns: [column('orderId', 'Order'), column('type', 'Actual'), column('status', 'Status'), column('error', 'ERP answer')], mobileBreakpoint: 'sm', mobileBreakpointType: 'defaults', action: 'replace', wires: [['plant-fn-quarantine-select']] }), 7, 4);
+  fn('plant-fn-quarantine-select', sz, 'remember selection', `flow.set('selectedActual', msg.payload && msg.payload.eventId);
+return null;`, 1, 8, 4, [[]]);
+  uiButton('plant-ui-sup-retry-all', sz, gErp, 5, 'Retry all quarantined', 'retry-all', 5, 5, [['plant-fn-outbox-command']]);
+  uiButton('plant-ui-sup-retry', sz, gErp, 6, 'Retry selected', 'retry', 5, 6, [['plant-fn-outbox-command']]);
+  uiButton('plant-ui-sup-discard', sz, gErp, 7, 'Discard selected', 'discard', 5, 7, [['plant-fn-outbox-command']]);
+  fn('plant-fn-outbox-command', sz, 'outbox command', `// who: the dashboard login, or "supervisor" when the dashboard runs without one
+const client = msg._client || {};
+const actor = String((client.user && (client.user.userId || client.user.username)) || 'supervisor').replace(/[^A-Za-z0-9._@:-]/g, '_');
+const eventId = flow.get('selectedActual');
+if (msg.topic === 'retry-all') return [{ topic: 'retry', payload: { all: true, actor } }, { topic: 'refresh' }];
+if (!eventId) return null;
+flow.set('selectedActual', null);
+if (msg.topic === 'retry') return [{ topic: 'retry', payload: { eventId, actor } }, { topic: 'refresh' }];
+return [{ topic: 'discard', payload: { eventId, actor, reason: 'discarded by ' + actor + ' from the supervisor page' } }, { topic: 'refresh' }];`, 2, 6, 6, [['plant-link-out-outbox-command'], ['plant-fn-quarantine-params']]);
+  linkOut('plant-link-out-outbox-command', sz, 'outbox commands', [], 7, 6);
+  connect('plant-link-out-outbox-command', 'plant-link-outbox-in');
+}
+
+// The genealogy engineer's "Traceability" tab offers link nodes by name; the plant wires to them.
+const namedLink = (type, name) => existingFlows.find((n) => n.type === type && n.name === name);
+const genealogyCommands = namedLink('link in', 'genealogy commands');
+const genealogyResults = namedLink('link out', 'genealogy results');
+const genealogyEvents = namedLink('link out', 'genealogy events');
+if (registered.has('mes-genealogy') && genealogyCommands && genealogyResults) {
+  connect('plant-link-out-lot-scans', genealogyCommands.id);
+  connect('plant-link-out-trace-query', genealogyCommands.id);
+  if (genealogyEvents) connect(genealogyEvents.id, L.events);
+  const z = 'plant-tab-trace';
+  byId('plant-ui-trace-form').wires = [['plant-fn-trace-query']];
+  fn('plant-fn-trace-query', z, 'trace command', `msg.payload = { action: 'trace', lot: String(msg.payload.lot).trim(), direction: msg.payload.direction || 'backward' };
+msg.mesTracePage = true;
+return msg;`, 1, 1, 2, [['plant-link-out-trace-query']]);
+  byId('plant-link-out-trace-query').x += 240;
+  linkIn('plant-link-trace-results-in', z, 'genealogy results', [], 0, 3, [['plant-fn-trace-rows']]);
+  connect(genealogyResults.id, 'plant-link-trace-results-in');
+  fn('plant-fn-trace-rows', z, 'trace → table rows', `// only the answers to this page's queries (the flag rides along on the msg)
+if (!msg.mesTracePage) return null;
+const t = msg.payload || {};
+const id = (end) => end ? end.kind + ' ' + end.id + (end.material ? ' (' + end.material + ')' : '') : '';
+return { payload: (t.links || []).map((l) => ({ level: l.level, relation: l.relation, from: id(l.from), to: id(l.to), quantity: l.quantity + ' ' + l.unit, order: l.orderId, workstation: l.workstation, who: l.actor, when: l.eventTime })) };`, 1, 1, 3, [['plant-ui-trace-result']]);
 }
 
 // ---------------------------------------------------------------- write flows.json

@@ -36,6 +36,13 @@ export const plantEnvDefaults: Readonly<Record<string, string>> = {
   MES_MQTT_URL: 'mqtt://127.0.0.1:1883',
   MES_MQTT_BROKER: 'embedded',
   MES_SIGNAL_SOURCE: 'opcua',
+  // ERP outbox: dialect (canonical, sap, erpnext, b2mml) and its optional fields; MES_ERP_URL
+  // defaults to the mock ERP of this runtime, MES_ERP_AUTHORIZATION to no Authorization header.
+  MES_ERP_DIALECT: 'canonical',
+  MES_ERP_AUTHORIZATION: '',
+  MES_ERP_STORAGE_LOCATION: '',
+  MES_ERP_SOURCE_WAREHOUSE: '',
+  MES_ERP_TARGET_WAREHOUSE: '',
   // The OEE shift calendar (mes-oee's calendar JSON): three 8-hour shifts, every day, 30-minute breaks.
   MES_OEE_CALENDAR: JSON.stringify({
     timeZone: 'UTC',
