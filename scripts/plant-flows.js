@@ -229,7 +229,7 @@ return msg;`, 1, 1, 7, [['plant-http-post-demo-order']]);
 }
 
 // ---------------------------------------------------------------- Dashboard 2.0: base, theme, pages
-add({ id: 'plant-ui-base', type: 'ui-base', name: 'MES', path: '/dashboard', appIcon: '', includeClientData: true, acceptsClientConfig: ['ui-notification', 'ui-control', 'ui-text', 'ui-template', 'ui-table'], showPathInSidebar: false, headerContent: 'page', navigationStyle: 'default', titleBarStyle: 'default', showReconnectNotification: true, notificationDisplayTime: 5, showDisconnectNotification: true, allowInstall: false });
+add({ id: 'plant-ui-base', type: 'ui-base', name: 'MES', path: '/dashboard', appIcon: '', includeClientData: true, acceptsClientConfig: ['ui-notification', 'ui-control', 'ui-text', 'ui-template', 'ui-table'], showPathInSidebar: false, headerContent: 'page', navigationStyle: 'icon', titleBarStyle: 'default', showReconnectNotification: true, notificationDisplayTime: 5, showDisconnectNotification: true, allowInstall: false });
 add({ id: 'plant-ui-theme', type: 'ui-theme', name: 'MES', colors: { surface: '#1f3a5f', primary: '#0d74ce', bgPage: '#f4f6f9', groupBg: '#ffffff', groupOutline: '#d9d9e0' }, sizes: { density: 'default', pagePadding: '12px', groupGap: '12px', groupBorderRadius: '6px', widgetGap: '12px' } });
 const breakpoints = [{ name: 'Default', px: 0, cols: 3 }, { name: 'Tablet', px: 576, cols: 6 }, { name: 'Small Desktop', px: 768, cols: 9 }, { name: 'Desktop', px: 1024, cols: 12 }];
 let pageOrder = 0;
@@ -415,7 +415,7 @@ const byId = (id) => nodes.find((n) => n.id === id);
 /** Wires a link out to a link in, on both sides as the editor does. */
 function connect(outId, inId) {
   const out = byId(outId) || existingNode(outId);
-  const into = byId(inId);
+  const into = byId(inId) || existingNode(inId);
   if (!out.links.includes(inId)) out.links.push(inId);
   if (!into.links.includes(outId)) into.links.push(outId);
 }
