@@ -621,6 +621,44 @@ const id = (end) => end ? end.kind + ' ' + end.id + (end.material ? ' (' + end.m
 return { payload: (t.links || []).map((l) => ({ level: l.level, relation: l.relation, from: id(l.from), to: id(l.to), quantity: l.quantity + ' ' + l.unit, order: l.orderId, workstation: l.workstation, who: l.actor, when: l.eventTime })) };`, 1, 1, 3, [['plant-ui-trace-result']]);
 }
 
+// ---------------------------------------------------------------- classic dashboard example
+// For plants still on node-red-dashboard (Dashboard 1): OEE gauges and the work queue of one
+// workstation. Written when the OEE and dispatch nodes it shows are registered.
+function classicDashboardExample() {
+  const ex = [];
+  const put = (node, col, row) => { ex.push({ ...node, x: 170 + col * 240, y: 60 + row * 60 }); return node.id; };
+  const signal = (id, name, payload, row) => put({ id, type: 'inject', name, props: [{ p: 'payload' }, { p: 'topic', vt: 'str' }], repeat: '', crontab: '', once: false, onceDelay: 0.1, topic: '', payload, payloadType: 'jsonata', wires: [['ex-classic-oee']] }, 0, row);
+  put({ id: 'ex-classic-comment', type: 'comment', name: 'Dashboard 1 (node-red-dashboard): OEE gauges and the work queue of WS-1', info: 'Open /ui. Click the inject nodes to run WS-1 (running, +1 good, +1 reject, fault); the gauges show Availability, Performance, Quality and OEE of the current shift (or the last hour outside shifts). The work queue shows the operations queued at WS-1: post an order with an operation at work center WC-1 to the order API. In the plant application the same nodes are fed by the PLC (tab "Line signals").', wires: [] }, 0, 0);
+  signal('ex-classic-run', 'WS-1 running', '{"workstation":"WS-1","time":$millis(),"state":"running"}', 1);
+  signal('ex-classic-good', 'WS-1 +1 good', '{"workstation":"WS-1","time":$millis(),"good":1}', 2);
+  signal('ex-classic-reject', 'WS-1 +1 reject', '{"workstation":"WS-1","time":$millis(),"reject":1}', 3);
+  signal('ex-classic-fault', 'WS-1 fault', '{"workstation":"WS-1","time":$millis(),"running":false,"faultCode":"E42"}', 4);
+  const allWeek = { timeZone: 'UTC', shifts: [{ name: 'day', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: '06:00', end: '22:00', breaks: [] }] };
+  put({ id: 'ex-classic-oee', type: 'mes-oee', name: 'OEE', store: 'ex-classic-store', line: 'LINE-1', workstations: JSON.stringify([{ id: 'WS-1', idealCycleTimeSeconds: 30 }]), calendar: JSON.stringify(allWeek), reasons: JSON.stringify(reasonTree), microStopSeconds: 120, signalTimeoutSeconds: 300, snapshotIntervalSeconds: 1, wallClock: true, wallClockGraceSeconds: 10, idleIsPlanned: false, setupIsPlanned: false, counterMode: 'increment', counterMax: 65535, countScheme: 'good-reject', startupWindowSeconds: 0, futureToleranceSeconds: 300, wires: [['ex-classic-gauges'], [], []] }, 1, 2);
+  put({ id: 'ex-classic-gauges', type: 'function', name: 'A, P, Q, OEE in %', func: `const s = msg.payload;
+if (s.scope !== 'workstation') return null;
+const w = s.shift || s.lastHour;
+const pct = (v) => ({ payload: v === null ? 0 : Math.round(v * 1000) / 10 });
+return [pct(w.availability), pct(w.performance), pct(w.quality), pct(w.oee)];`, outputs: 4, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [], wires: [['ex-classic-gauge-a'], ['ex-classic-gauge-p'], ['ex-classic-gauge-q'], ['ex-classic-gauge-oee']] }, 2, 2);
+  ['A', 'P', 'Q', 'OEE'].forEach((title, i) => put({ id: `ex-classic-gauge-${title.toLowerCase()}`, type: 'ui_gauge', name: '', group: 'ex-classic-group-oee', order: i + 1, width: title === 'OEE' ? 6 : 2, height: title === 'OEE' ? 4 : 3, gtype: 'gage', title: title === 'OEE' ? 'OEE' : { A: 'Availability', P: 'Performance', Q: 'Quality' }[title], label: '%', format: '{{value}}', min: 0, max: '100', colors: ['#ca3838', '#e6e600', '#00b500'], seg1: '60', seg2: '85', diff: false, className: '', wires: [] }, 3, 1 + i));
+  put({ id: 'ex-classic-refresh', type: 'inject', name: 'queue now and every 10 s', props: [{ p: 'topic', vt: 'str' }], repeat: '10', crontab: '', once: true, onceDelay: 1, topic: 'snapshot', wires: [['ex-classic-dispatch']] }, 0, 6);
+  put({ id: 'ex-classic-dispatch', type: 'mes-dispatch', name: 'dispatch', store: 'ex-classic-store', plant: 'ex-classic-plant', overrunPercent: 0, releaseIntervalSeconds: 10, wires: [[], ['ex-classic-queue'], []] }, 1, 6);
+  put({ id: 'ex-classic-queue', type: 'ui_template', name: 'work queue', group: 'ex-classic-group-queue', order: 1, width: 6, height: 6, format: '<table style="width:100%">\n  <tr><th>#</th><th>Order</th><th>Op</th><th>State</th><th>Planned</th></tr>\n  <tr ng-repeat="q in msg.payload.queue"><td>{{q.position}}</td><td>{{q.orderId}}</td><td>{{q.operationKey}}</td><td>{{q.state}}</td><td>{{q.plannedQuantity}} {{q.unit}}</td></tr>\n</table>\n<p ng-if="msg.payload.current.length">Running: {{msg.payload.current[0].orderId}} {{msg.payload.current[0].operationKey}}</p>', storeOutMessages: true, fwdInMessages: false, resendOnRefresh: true, templateScope: 'local', className: '', wires: [[]] }, 2, 6);
+  put({ id: 'ex-classic-catch', type: 'catch', name: 'refused input', scope: ['ex-classic-oee', 'ex-classic-dispatch'], uncaught: false, wires: [['ex-classic-errors']] }, 0, 8);
+  put({ id: 'ex-classic-errors', type: 'debug', name: 'errors', active: true, tosidebar: true, console: false, tostatus: false, complete: 'error', targetType: 'msg', statusVal: '', statusType: 'auto', wires: [] }, 1, 8);
+  ex.push({ id: 'ex-classic-store', type: 'mes-store', name: 'MES database', path: 'mes/mes.db', durability: 'full' });
+  ex.push({ id: 'ex-classic-plant', type: 'mes-plant', name: 'plant', site: 'SITE-1', timeZone: 'UTC', shifts: [{ name: 'day', start: '06:00' }], workstations: [{ id: 'WS-1', area: 'AREA-1', line: 'LINE-1', workCenters: ['WC-1'] }] });
+  ex.push({ id: 'ex-classic-tab', type: 'ui_tab', name: 'MES', icon: 'dashboard', order: 1, disabled: false, hidden: false });
+  ex.push({ id: 'ex-classic-group-oee', type: 'ui_group', name: 'OEE WS-1', tab: 'ex-classic-tab', order: 1, disp: true, width: '6', collapse: false, className: '' });
+  ex.push({ id: 'ex-classic-group-queue', type: 'ui_group', name: 'Work queue WS-1', tab: 'ex-classic-tab', order: 2, disp: true, width: '6', collapse: false, className: '' });
+  return ex;
+}
+const classicFile = path.join(root, 'examples', 'dashboard-classic.json');
+if (registered.has('mes-oee') && registered.has('mes-dispatch')) {
+  fs.writeFileSync(classicFile, JSON.stringify(classicDashboardExample(), null, 4) + '\n');
+  console.log(`classic dashboard example written to ${path.relative(root, classicFile)}`);
+}
+
 // ---------------------------------------------------------------- write flows.json
 
 const kept = existingFlows.filter((n) => !String(n.id).startsWith('plant-'));
