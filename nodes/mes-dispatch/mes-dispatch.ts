@@ -2,7 +2,7 @@ import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'nod
 import { Dispatcher, isCommandType, parseCommand, type ReleaseOutcome } from '../../lib/dispatch';
 import type { StoreLease, StoredEvent } from '../../lib/store';
 import { ValidationError } from '../../lib/util/errors';
-import type { PlantProvider } from '../mes-plant/mes-plant';
+import type { PlantProvider } from '../mes-plant/provider';
 import { bindInput, statusText, type Send, type StoreProvider } from '../shared/adapter';
 
 interface DispatchDef extends NodeDef {

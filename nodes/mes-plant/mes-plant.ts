@@ -1,17 +1,12 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { parsePlantModel, type PlantModel, type ShiftConfig, type WorkstationConfig } from '../../lib/dispatch';
+import type { PlantProvider } from './provider';
 
 interface MesPlantDef extends NodeDef {
   site: string;
   timeZone: string;
   shifts: ShiftConfig[];
   workstations: WorkstationConfig[];
-}
-
-/** What a `mes-plant` config node offers the nodes that use it: the checked model, or why there is none. */
-export interface PlantProvider extends Node {
-  readonly model?: PlantModel;
-  readonly problem?: string;
 }
 
 export = function register(RED: NodeAPI): void {
