@@ -95,7 +95,7 @@ export function isCommandType(topic: unknown): topic is CommandType {
 /** Checks a command's payload against its shape; throws a ValidationError naming each field and rule. */
 export function parseCommand(type: string, payload: unknown): Command {
   if (!isCommandType(type)) {
-    throw new ValidationError([{ field: 'topic', rule: 'enum', message: `'${type}' is not a dispatch command; use one of ${[...OPERATOR_COMMANDS, ...SUPERVISOR_COMMANDS].join(', ')}` }], 'command');
+    throw new ValidationError([{ field: 'topic', rule: 'enum', message: `'${type}' is not a dispatch command; use one of ${[...OPERATOR_COMMANDS, ...SUPERVISOR_COMMANDS].join(', ')} (or refresh, snapshot, order.received, order.updated, order.cancelled on the node)` }], 'command');
   }
   if (!payload || typeof payload !== 'object' || Array.isArray(payload)) {
     throw new ValidationError([{ field: 'payload', rule: 'type', message: `the ${type} command needs an object payload` }], `${type} command`);

@@ -1,5 +1,5 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
-import { Dispatcher, isCommandType, parseCommand, type ReleaseOutcome } from '../../lib/dispatch';
+import { Dispatcher, parseCommand, type ReleaseOutcome } from '../../lib/dispatch';
 import type { StoreLease, StoredEvent } from '../../lib/store';
 import { ValidationError } from '../../lib/util/errors';
 import type { PlantProvider } from '../mes-plant/provider';
@@ -85,9 +85,6 @@ export = function register(RED: NodeAPI): void {
         }
         send([null, snapshotMessages(wanted ? [wanted] : allWorkstations()), null]);
         return;
-      }
-      if (!isCommandType(topic)) {
-        throw new ValidationError([{ field: 'topic', rule: 'enum', message: RED._('mes-dispatch.errors.topic', { topic: topic || '(none)' }) }], 'message');
       }
       const command = parseCommand(topic, msg.payload);
       const active = dispatcher;

@@ -16,7 +16,7 @@ export = function register(RED: NodeAPI): void {
     try {
       this.model = parsePlantModel({ site: config.site, timeZone: config.timeZone, shifts: config.shifts, workstations: config.workstations });
     } catch (err) {
-      this.problem = RED._('mes-plant.errors.invalid', { name: config.name || config.site || config.id, message: (err as Error).message });
+      this.problem = (err as Error).message;
       this.error(this.problem);
     }
   }
