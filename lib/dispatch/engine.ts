@@ -482,9 +482,10 @@ export class Dispatcher {
     payload.reworkQuantity = rework;
     const event = this.event(store, 'quantity.reported', command, op, command.workstation, payload);
     const after = { ...op, good_quantity: op.good_quantity + good, scrap_quantity: op.scrap_quantity + scrap };
-    // The next operation's input grew: its queue entry may have become ready.
+    // The first good output makes the next operation ready: its workstations' queues change.
+    const nextChanged = op.good_quantity <= 0 && good > 0 ? this.nextWorkstations(store, sql, op) : [];
     return {
-      ...this.outcome(command, op, op.state, [event], [command.workstation, ...this.nextWorkstations(store, sql, op)]),
+      ...this.outcome(command, op, op.state, [event], [command.workstation, ...nextChanged]),
       dueChecks: this.dueChecks(sql, after, this.spec(store, op), true),
     };
   }

@@ -60,10 +60,18 @@ function clockFor(timeZone: string): (instant: Date) => { day: string; minute: n
   const format = new Intl.DateTimeFormat('en-CA', {
     timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
   });
+  // Commands arrive in bursts within the same minute: formatting is the costly part, so the
+  // last minute's answer is kept.
+  let lastMinute = NaN;
+  let lastAnswer = { day: '', minute: 0 };
   return (instant) => {
+    const epochMinute = Math.floor(instant.getTime() / 60000);
+    if (epochMinute === lastMinute) return lastAnswer;
     const parts: Record<string, string> = {};
     for (const part of format.formatToParts(instant)) parts[part.type] = part.value;
-    return { day: `${parts.year}-${parts.month}-${parts.day}`, minute: Number(parts.hour) * 60 + Number(parts.minute) };
+    lastMinute = epochMinute;
+    lastAnswer = { day: `${parts.year}-${parts.month}-${parts.day}`, minute: Number(parts.hour) * 60 + Number(parts.minute) };
+    return lastAnswer;
   };
 }
 
