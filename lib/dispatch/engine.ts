@@ -147,7 +147,8 @@ function prepareStatements(db: Database) {
     previous: db.prepare(`SELECT * FROM operations WHERE order_id = ? AND sequence < ? AND state <> 'cancelled' ORDER BY sequence DESC LIMIT 1`),
     orderOperations: db.prepare('SELECT state, good_quantity, scrap_quantity FROM operations WHERE order_id = ? ORDER BY sequence'),
     pending: db.prepare(`SELECT ${OPERATION_COLUMNS} WHERE o.state = 'pending' AND r.status IN ('released', 'in_progress') ${QUEUE_ORDER}`),
-    queued: db.prepare(`SELECT ${OPERATION_COLUMNS} WHERE (o.state = 'queued' OR (o.state = 'held' AND d.resume_state IS NULL)) ${QUEUE_ORDER}`),
+    queued: db.prepare(`SELECT ${OPERATION_COLUMNS} WHERE o.work_center IN (SELECT value FROM json_each(?))
+      AND (o.state = 'queued' OR (o.state = 'held' AND d.resume_state IS NULL)) ${QUEUE_ORDER}`),
     active: db.prepare(`SELECT ${OPERATION_COLUMNS} WHERE o.workstation = ? AND (o.state IN ${ACTIVE_STATES} OR o.state = 'held') ORDER BY o.started_at, o.order_id, o.sequence`),
     busy: db.prepare(`SELECT order_id, operation_key, state FROM operations WHERE workstation = ? AND state IN ${ACTIVE_STATES} AND NOT (order_id = ? AND operation_key = ?) LIMIT 1`),
     operatorAt: db.prepare('SELECT workstation FROM dispatch_operators WHERE operator = ?'),
@@ -628,8 +629,8 @@ export class Dispatcher {
   private queueOf(store: MesStore, sql: Statements, workstation: string): OperationRow[] {
     const ws = this.plant.workstations.get(workstation);
     if (!ws) return [];
-    return (sql.queued.all() as OperationRow[])
-      .filter((op) => ws.workCenters.includes(op.work_center) && this.eligibleWorkstations(store, op).includes(workstation));
+    return (sql.queued.all(JSON.stringify(ws.workCenters)) as OperationRow[])
+      .filter((op) => this.eligibleWorkstations(store, op).includes(workstation));
   }
 
   /**

@@ -42,6 +42,9 @@ export const dispatchSchema: SchemaComponent = {
           );
           CREATE INDEX dispatch_operators_by_workstation ON dispatch_operators (workstation);
 
+          -- Snapshots and the one-operation-per-workstation rule look operations up by workstation.
+          CREATE INDEX dispatch_operations_by_workstation ON operations (workstation, state);
+
           CREATE TABLE dispatch_commands (
             command_id TEXT PRIMARY KEY,
             fingerprint TEXT NOT NULL,

@@ -49,6 +49,21 @@ export = function register(RED: NodeAPI): void {
       }
       return messages;
     };
+    // The commands of one group commit often touch the same workstation: its snapshot is computed
+    // once after they are all answered, not once per command, and shows the state after all of them.
+    const dirty = new Set<string>();
+    let snapshotsScheduled = false;
+    const refreshSnapshots = (workstations: string[]) => {
+      workstations.forEach((ws) => dirty.add(ws));
+      if (snapshotsScheduled || dirty.size === 0) return;
+      snapshotsScheduled = true;
+      setImmediate(() => {
+        snapshotsScheduled = false;
+        const messages = snapshotMessages([...dirty]);
+        dirty.clear();
+        if (messages.length > 0) node.send([null, messages, null]);
+      });
+    };
     const allWorkstations = () => (dispatcher ? [...dispatcher.plant.workstations.keys()] : []);
 
     // Each pending operation that cannot be placed is reported once, not on every poll.
@@ -67,8 +82,8 @@ export = function register(RED: NodeAPI): void {
       const active = dispatcher;
       const outcome = await lease.store.transact((s) => active.release(s));
       warnUnplaced(outcome);
-      const workstations = snapshotsOf === 'all' ? allWorkstations() : outcome.workstations;
-      if (outcome.events.length > 0 || snapshotsOf === 'all') send([eventMessages(outcome.events), snapshotMessages(workstations), null]);
+      if (outcome.events.length > 0) send([eventMessages(outcome.events), null, null]);
+      refreshSnapshots(snapshotsOf === 'all' ? allWorkstations() : outcome.workstations);
     }
 
     const input = bindInput(node, async (msg, send) => {
@@ -92,7 +107,8 @@ export = function register(RED: NodeAPI): void {
       const reply = msg as NodeMessageInFlow;
       reply.payload = outcome;
       // A repeated command id gets its answer again but no events: they were sent the first time.
-      send([outcome.duplicate ? [] : eventMessages(outcome.events), outcome.duplicate ? [] : snapshotMessages(outcome.workstations), reply]);
+      send([outcome.duplicate ? [] : eventMessages(outcome.events), null, reply]);
+      if (!outcome.duplicate) refreshSnapshots(outcome.workstations);
       node.status({ fill: 'green', shape: 'dot', text: statusText(`${command.type} ${outcome.orderId ? `${outcome.orderId}/${outcome.operationKey}` : outcome.workstation ?? ''}${outcome.duplicate ? ' (repeat)' : ''}`) });
     });
 

@@ -51,6 +51,16 @@ function collect(node) {
 /** Resolves with the next msg at a helper node. */
 const next = (node) => new Promise((resolve) => node.once('input', resolve));
 
+/** Resolves with the first msg at a helper node that satisfies `predicate`. */
+const until = (node, predicate) => new Promise((resolve) => {
+  const listener = (msg) => {
+    if (!predicate(msg)) return;
+    node.removeListener('input', listener);
+    resolve(msg);
+  };
+  node.on('input', listener);
+});
+
 let seq = 0;
 function command(topic, payload = {}) {
   seq += 1;
@@ -98,7 +108,7 @@ describe('mes-dispatch node', function () {
     const file = tempDbFile();
     const nodes = await load(file);
     await seed(file, [plainOrder()]);
-    const snapshot = next(nodes.snapshots);
+    const snapshot = until(nodes.snapshots, (m) => m.topic === 'WS-T1' && m.payload.queue.length > 0);
     nodes.dispatch.receive({ topic: 'order.received', payload: { orderId: 'PO-1000' } });
     const snap = await snapshot;
     assert.equal(snap.payload.queue[0].orderId, 'PO-1000');
@@ -108,7 +118,8 @@ describe('mes-dispatch node', function () {
     nodes.dispatch.receive(command('sign-on'));
     await reply;
     reply = next(nodes.replies);
-    const snapAfterStart = next(nodes.snapshots);
+    // Snapshots follow the commits, one per workstation per batch of commands.
+    const snapAfterStart = until(nodes.snapshots, (m) => m.payload.current.length > 0);
     nodes.dispatch.receive(command('start'));
     const started = await reply;
     assert.equal(started.payload.state, 'running');
