@@ -1,10 +1,11 @@
 import type { Database } from 'better-sqlite3';
-import type { OperationSpec, ProductionOrder, QualityCheck } from '../orders/types';
+import type { OperationRow as CoreOperationRow } from '../orders/intake';
+import type { OperationSpec, OperationState, ProductionOrder, QualityCheck } from '../orders/types';
 import type { MesStore, StoredEvent } from '../store';
 import { contentHash } from '../util/canonical-json';
 import { ConflictError, ValidationError } from '../util/errors';
 import type {
-  CheckCommand, Command, CompleteCommand, HoldCommand, PauseCommand, ReleaseCommand, ReportCommand,
+  CheckCommand, Command, CompleteCommand, OperatorCommand, HoldCommand, PauseCommand, ReleaseCommand, ReportCommand,
   ResequenceCommand, ResumeCommand, SignCommand, StartCommand,
 } from './commands';
 import { shiftAt, type PlantModel } from './plant';
@@ -105,20 +106,8 @@ export interface WorkstationSnapshot {
   queue: QueueEntry[];
 }
 
-interface OperationRow {
-  order_id: string;
-  operation_key: string;
-  sequence: number;
-  work_center: string;
-  planned_quantity: number;
-  unit: string;
-  state: string;
-  good_quantity: number;
-  scrap_quantity: number;
-  rework_quantity: number;
-  workstation: string | null;
-  started_at: string | null;
-  completed_at: string | null;
+/** A core operations row with what dispatch joins to it: its order and its dispatch bookkeeping. */
+interface OperationRow extends CoreOperationRow {
   order_status: string;
   revision: number;
   priority: number;
@@ -180,6 +169,8 @@ function conflict(field: string, rule: string, message: string): ConflictError {
 function invalid(field: string, rule: string, message: string, subject: string): ValidationError {
   return new ValidationError([{ field, rule, message }], subject);
 }
+
+type OperationRefFields = { orderId: string; operationKey: string };
 
 const label = (op: OperationRow) => `operation ${op.order_id}/${op.operation_key}`;
 
@@ -339,6 +330,15 @@ export class Dispatcher {
     }
   }
 
+  /** The checks every operator command on an operation passes first, in the order a user fixes them. */
+  private operationAtWorkstation(store: MesStore, sql: Statements, command: OperatorCommand & OperationRefFields): OperationRow {
+    this.knownWorkstation(command);
+    const op = this.operation(store, sql, command);
+    this.signedOn(sql, command);
+    this.atWorkstation(store, op, command.workstation);
+    return op;
+  }
+
   private expectState(op: OperationRow, command: string, allowed: string[]): void {
     if (!allowed.includes(op.state)) {
       throw conflict('operationKey', 'stateTransition', `cannot ${command} ${label(op)}: it is ${op.state}; ${command} needs it ${allowed.join(' or ')}`);
@@ -397,10 +397,7 @@ export class Dispatcher {
   }
 
   private start(store: MesStore, sql: Statements, command: StartCommand): CommandOutcome {
-    this.knownWorkstation(command);
-    const op = this.operation(store, sql, command);
-    this.signedOn(sql, command);
-    this.atWorkstation(store, op, command.workstation);
+    const op = this.operationAtWorkstation(store, sql, command);
     const setup = command.setup === true;
     this.expectState(op, setup ? 'start the setup of' : 'start', setup ? ['queued'] : ['queued', 'setup']);
     this.notBusy(sql, op, command.workstation);
@@ -409,7 +406,7 @@ export class Dispatcher {
     if (previous && previous.good_quantity <= 0 && !spec?.overlapAllowed) {
       throw conflict('operationKey', 'precedence', `${label(op)} cannot start: operation ${previous.operation_key} before it has delivered no good output yet and the routing does not allow overlap`);
     }
-    const state = setup ? 'setup' : 'running';
+    const state: OperationState = setup ? 'setup' : 'running';
     sql.start.run(state, command.workstation, command.eventTime, op.order_id, op.operation_key);
     sql.orderInProgress.run(store.nowIso(), op.order_id);
     const payload: Record<string, unknown> = { commandId: command.commandId, shift: shiftAt(this.plant, command.eventTime), material: op.material };
@@ -425,10 +422,7 @@ export class Dispatcher {
   }
 
   private pause(store: MesStore, sql: Statements, command: PauseCommand): CommandOutcome {
-    this.knownWorkstation(command);
-    const op = this.operation(store, sql, command);
-    this.signedOn(sql, command);
-    this.atWorkstation(store, op, command.workstation);
+    const op = this.operationAtWorkstation(store, sql, command);
     this.expectState(op, 'pause', ['setup', 'running']);
     this.notBefore(op, command.eventTime);
     sql.setState.run('paused', op.order_id, op.operation_key);
@@ -438,10 +432,7 @@ export class Dispatcher {
   }
 
   private resume(store: MesStore, sql: Statements, command: ResumeCommand): CommandOutcome {
-    this.knownWorkstation(command);
-    const op = this.operation(store, sql, command);
-    this.signedOn(sql, command);
-    this.atWorkstation(store, op, command.workstation);
+    const op = this.operationAtWorkstation(store, sql, command);
     this.expectState(op, 'resume', ['paused']);
     this.notBusy(sql, op, command.workstation);
     this.notBefore(op, command.eventTime);
@@ -453,16 +444,13 @@ export class Dispatcher {
   }
 
   private report(store: MesStore, sql: Statements, command: ReportCommand): CommandOutcome {
-    this.knownWorkstation(command);
     const good = command.goodQuantity ?? 0;
     const scrap = command.scrapQuantity ?? 0;
     const rework = command.reworkQuantity ?? 0;
     const subject = 'report command';
     if (good + scrap + rework === 0) throw invalid('goodQuantity', 'nothingReported', 'a report needs a good, scrap or rework quantity above 0', subject);
     if (scrap > 0 && !command.scrapReason) throw invalid('scrapReason', 'required', 'is required when scrapQuantity is above 0', subject);
-    const op = this.operation(store, sql, command);
-    this.signedOn(sql, command);
-    this.atWorkstation(store, op, command.workstation);
+    const op = this.operationAtWorkstation(store, sql, command);
     this.expectState(op, 'report quantities on', ['running']);
     this.notBefore(op, command.eventTime);
     const previous = sql.previous.get(op.order_id, op.sequence) as OperationRow | undefined;
@@ -497,10 +485,7 @@ export class Dispatcher {
   }
 
   private check(store: MesStore, sql: Statements, command: CheckCommand): CommandOutcome {
-    this.knownWorkstation(command);
-    const op = this.operation(store, sql, command);
-    this.signedOn(sql, command);
-    this.atWorkstation(store, op, command.workstation);
+    const op = this.operationAtWorkstation(store, sql, command);
     const spec = this.spec(store, op);
     const check = spec?.qualityChecks?.find((c) => c.id === command.checkId);
     if (!check) throw invalid('checkId', 'unknownCheck', `the routing of ${label(op)} has no quality check '${command.checkId}'`, 'check command');
@@ -548,10 +533,7 @@ export class Dispatcher {
   }
 
   private complete(store: MesStore, sql: Statements, command: CompleteCommand): CommandOutcome {
-    this.knownWorkstation(command);
-    const op = this.operation(store, sql, command);
-    this.signedOn(sql, command);
-    this.atWorkstation(store, op, command.workstation);
+    const op = this.operationAtWorkstation(store, sql, command);
     this.expectState(op, command.final ? 'complete' : 'partially confirm', ['running']);
     this.notBefore(op, command.eventTime);
     const spec = this.spec(store, op);

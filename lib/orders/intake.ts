@@ -39,7 +39,8 @@ interface OrderRow {
   updated_at: string;
 }
 
-interface OperationRow {
+/** A row of the core `operations` table. */
+export interface OperationRow {
   order_id: string;
   operation_key: string;
   sequence: number;
