@@ -2,7 +2,7 @@ const assert = require('node:assert/strict');
 const { openTempStore } = require('../support/store');
 const { validOrder } = require('../support/orders');
 const { getOrderProgress } = require('../../dist/lib/orders');
-const { createDispatch, refusedWith, plantConfig } = require('./fixtures');
+const { createDispatch, refusedWith, plantConfig } = require('../support/dispatch');
 
 const typesOf = (outcome) => outcome.events.map((e) => e.type);
 const opRow = (store, key = '0010', orderId = 'PO-1000') => store.db.prepare('SELECT * FROM operations WHERE order_id = ? AND operation_key = ?').get(orderId, key);

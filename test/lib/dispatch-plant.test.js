@@ -1,6 +1,6 @@
 const assert = require('node:assert/strict');
 const { parsePlantModel, shiftAt } = require('../../dist/lib/dispatch');
-const { plantConfig } = require('./fixtures');
+const { plantConfig } = require('../support/dispatch');
 
 function rulesOf(fn) {
   try {

@@ -7,7 +7,7 @@ const { MesStore, ALL_COMPONENTS } = require('../../dist/lib/store');
 const { submitOrder } = require('../../dist/lib/orders');
 const { tempDbFile } = require('../support/store');
 const { validOrder } = require('../support/orders');
-const { plantConfig } = require('./fixtures');
+const { plantConfig } = require('../support/dispatch');
 
 helper.init(require.resolve('node-red'));
 
