@@ -372,10 +372,12 @@ export class Dispatcher {
     };
   }
 
+  /** Appends an event of a command: its event time, its actor, and the shift it happened in. */
   private event(store: MesStore, type: string, command: Command, op: OperationRow | undefined, workstation: string | null, payload: object): StoredEvent {
     return store.appendEvent({
       type, eventTime: command.eventTime, orderId: op?.order_id ?? null, operationKey: op?.operation_key ?? null,
-      workstation, actor: 'operator' in command ? command.operator : command.supervisor, payload,
+      workstation, actor: 'operator' in command ? command.operator : command.supervisor,
+      payload: { ...payload, shift: shiftAt(this.plant, command.eventTime) },
     });
   }
 
@@ -392,7 +394,7 @@ export class Dispatcher {
       sql.signOff.run(command.operator);
     }
     const type = command.type === 'sign-on' ? 'operator.signed_on' : 'operator.signed_off';
-    const event = this.event(store, type, command, undefined, command.workstation, { commandId: command.commandId, shift: shiftAt(this.plant, command.eventTime) });
+    const event = this.event(store, type, command, undefined, command.workstation, { commandId: command.commandId });
     return this.outcome(command, undefined, undefined, [event], [command.workstation]);
   }
 
@@ -409,7 +411,7 @@ export class Dispatcher {
     const state: OperationState = setup ? 'setup' : 'running';
     sql.start.run(state, command.workstation, command.eventTime, op.order_id, op.operation_key);
     sql.orderInProgress.run(store.nowIso(), op.order_id);
-    const payload: Record<string, unknown> = { commandId: command.commandId, shift: shiftAt(this.plant, command.eventTime), material: op.material };
+    const payload: Record<string, unknown> = { commandId: command.commandId, material: op.material };
     if (spec?.idealCycleTimeSeconds !== undefined) payload.idealCycleTimeSeconds = spec.idealCycleTimeSeconds;
     payload.setup = setup;
     const event = this.event(store, 'operation.started', command, op, command.workstation, payload);
@@ -427,7 +429,7 @@ export class Dispatcher {
     this.notBefore(op, command.eventTime);
     sql.setState.run('paused', op.order_id, op.operation_key);
     sql.dispatchState.run(op.state, command.reasonCode, op.hold_reason, op.order_id, op.operation_key);
-    const event = this.event(store, 'operation.paused', command, op, command.workstation, { commandId: command.commandId, shift: shiftAt(this.plant, command.eventTime), reasonCode: command.reasonCode });
+    const event = this.event(store, 'operation.paused', command, op, command.workstation, { commandId: command.commandId, reasonCode: command.reasonCode });
     return this.outcome(command, op, 'paused', [event], [command.workstation]);
   }
 
@@ -439,7 +441,7 @@ export class Dispatcher {
     const state = op.resume_state ?? 'running';
     sql.setState.run(state, op.order_id, op.operation_key);
     sql.dispatchState.run(null, null, null, op.order_id, op.operation_key);
-    const event = this.event(store, 'operation.resumed', command, op, command.workstation, { commandId: command.commandId, shift: shiftAt(this.plant, command.eventTime) });
+    const event = this.event(store, 'operation.resumed', command, op, command.workstation, { commandId: command.commandId });
     return this.outcome(command, op, state, [event], [command.workstation]);
   }
 
@@ -464,7 +466,7 @@ export class Dispatcher {
     }
     sql.quantities.run(good, scrap, rework, op.order_id, op.operation_key);
     const payload: Record<string, unknown> = {
-      commandId: command.commandId, shift: shiftAt(this.plant, command.eventTime), unit: op.unit,
+      commandId: command.commandId, unit: op.unit,
       goodQuantity: good, scrapQuantity: scrap,
     };
     if (command.scrapReason) payload.scrapReason = command.scrapReason;
@@ -542,7 +544,7 @@ export class Dispatcher {
       throw conflict('checks', 'checkMissing', `cannot ${command.final ? 'complete' : 'partially confirm'} ${label(op)}: required check${missing.length > 1 ? 's' : ''} ${missing.map((c) => `${c.checkId} (${c.characteristic})`).join(', ')} missing`);
     }
     const events = [this.event(store, 'operation.completed', command, op, command.workstation, {
-      commandId: command.commandId, shift: shiftAt(this.plant, command.eventTime), final: command.final, unit: op.unit,
+      commandId: command.commandId, final: command.final, unit: op.unit,
       goodQuantity: op.good_quantity, scrapQuantity: op.scrap_quantity, reworkQuantity: op.rework_quantity,
     })];
     const workstations: string[] = [command.workstation];

@@ -224,7 +224,7 @@ describe('dispatch core', () => {
       await d.submit(plainOrder());
       await d.release();
       const held = await d.run('hold', { reason: 'drawing revision' });
-      assert.deepEqual(held.events[0].payload, { commandId: held.commandId, reason: 'drawing revision' });
+      assert.deepEqual(held.events[0].payload, { commandId: held.commandId, reason: 'drawing revision', shift: '2026-11-25/early' });
       assert.equal(d.snapshot('WS-T1').queue[0].state, 'held');
       await d.run('sign-on');
       await refusedWith(d.run('start'), 'stateTransition');
@@ -256,7 +256,7 @@ describe('dispatch core', () => {
       await d.run('report', { ...asm, goodQuantity: 97, scrapQuantity: 1, scrapReason: 'SCRATCH' });
       const last = await d.run('complete', { ...asm, final: true });
       assert.deepEqual(typesOf(last), ['operation.completed', 'order.completed']);
-      assert.deepEqual(last.events[1].payload, { unit: 'PCE', goodQuantity: 97, scrapQuantity: 3 });
+      assert.deepEqual(last.events[1].payload, { unit: 'PCE', goodQuantity: 97, scrapQuantity: 3, shift: '2026-11-25/early' });
       assert.equal(store.db.prepare('SELECT status FROM orders').get().status, 'completed');
     });
 
@@ -300,7 +300,7 @@ describe('dispatch core', () => {
       const first = await d.run('check', { checkId: 'QC-D', value: 40.01 });
       assert.deepEqual(first.events[0].payload, {
         commandId: first.commandId, checkId: 'QC-D', characteristic: 'diameter', type: 'variable', value: 40.01, passed: true,
-        limits: { lower: 39.95, upper: 40.05, nominal: 40, unit: 'mm' },
+        limits: { lower: 39.95, upper: 40.05, nominal: 40, unit: 'mm' }, shift: '2026-11-25/early',
       });
       await refusedWith(d.run('complete', { final: true }), 'checkMissing');
       await d.run('check', { checkId: 'QC-D', value: 39.99 });
@@ -313,7 +313,7 @@ describe('dispatch core', () => {
       const out = await d.run('check', { checkId: 'QC-D', value: 40.2 });
       assert.deepEqual(typesOf(out), ['check.recorded', 'nonconformance.raised', 'operation.held']);
       assert.equal(out.events[0].payload.passed, false);
-      assert.deepEqual(out.events[1].payload, { checkId: 'QC-D', characteristic: 'diameter', value: 40.2, reason: 'diameter 40.2 mm outside 39.95..40.05' });
+      assert.deepEqual(out.events[1].payload, { checkId: 'QC-D', characteristic: 'diameter', value: 40.2, reason: 'diameter 40.2 mm outside 39.95..40.05', shift: '2026-11-25/early' });
       assert.equal(opRow(store).state, 'held');
       await refusedWith(d.run('complete', { final: true }), 'stateTransition');
       await d.run('release', { reason: 'tool replaced' });
