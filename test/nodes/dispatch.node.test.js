@@ -140,11 +140,11 @@ describe('mes-dispatch node', function () {
     let caught = next(nodes.caught);
     nodes.dispatch.receive(command('start', { workstation: 'WS-NOPE' }));
     let err = await caught;
-    assert.match(err.error.message, /workstation: workstation 'WS-NOPE' is not in the plant model/);
+    assert.match(err.error.message, /workstation: workstation 'WS-NOPE' is not in the plant model \[rule: unknownWorkstation\]/);
     caught = next(nodes.caught);
     nodes.dispatch.receive(command('report', { goodQuantity: -3 }));
     err = await caught;
-    assert.match(err.error.message, /goodQuantity: must be >= 0/);
+    assert.match(err.error.message, /goodQuantity: must be >= 0 \[rule: minimum\]/);
     caught = next(nodes.caught);
     nodes.dispatch.receive({ topic: 'launch', payload: {} });
     err = await caught;
@@ -152,7 +152,7 @@ describe('mes-dispatch node', function () {
     caught = next(nodes.caught);
     nodes.dispatch.receive(command('start', { operator: 'op-ghost' }));
     err = await caught;
-    assert.match(err.error.message, /not signed on/);
+    assert.match(err.error.message, /not signed on at workstation WS-T1 \[rule: operatorNotSignedOn\]/);
     assert.equal(replies.length, 0);
     assert.deepEqual(events.filter((m) => m.topic !== 'operation.queued'), []);
 
