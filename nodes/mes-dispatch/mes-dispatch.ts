@@ -126,9 +126,11 @@ export = function register(RED: NodeAPI): void {
     }
 
     const sendFromNode: Send = (msg) => node.send(msg);
+    let background: Promise<void> = Promise.resolve();
     const releaseInBackground = () => {
       if (!lease) return;
-      releasePending(sendFromNode, 'touched').catch((err: Error) => node.error(RED._('mes-dispatch.errors.release', { message: err.message })));
+      background = releasePending(sendFromNode, 'touched')
+        .catch((err: Error) => node.error(RED._('mes-dispatch.errors.release', { message: err.message })));
     };
     // Pending operations are read from the store, so an order that arrived while this node was
     // stopped, or whose event msg was lost, is still queued: at start and then periodically.
@@ -137,7 +139,7 @@ export = function register(RED: NodeAPI): void {
 
     node.on('close', (done: () => void) => {
       if (timer) clearInterval(timer);
-      input.settle().finally(() => {
+      Promise.allSettled([input.settle(), background]).finally(() => {
         lease?.release();
         lease = undefined;
         done();
