@@ -4,24 +4,13 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { startRuntime, freePort, repoRoot } = require('../support/runtime');
+const { registered, ALWAYS_PLANNED, waitFor } = require('../support/plant');
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.join(repoRoot, 'test-artifacts');
 const TOKEN = 'browser-test-token';
-const registered = new Set(Object.keys(require('../../package.json')['node-red'].nodes));
-// A calendar without breaks, so that OEE has planned time whenever the test runs.
-const ALWAYS_PLANNED = JSON.stringify({ timeZone: 'UTC', shifts: [{ name: 'day', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: '00:00', end: '00:00', breaks: [] }] });
 const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-async function waitFor(check, what, timeoutMs = 30000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await check();
-    if (value) return value;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('dashboards in headless chromium', function () {
   this.timeout(180000);

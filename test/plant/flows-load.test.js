@@ -5,6 +5,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { startRuntime, repoRoot } = require('../support/runtime');
+const { waitFor } = require('../support/plant');
 
 const BUILT_IN = new Set(['tab', 'subflow', 'group', 'junction']);
 const flowFiles = [
@@ -22,14 +23,6 @@ function asDeployable(flow) {
   return needsTab ? [{ id: tabId, type: 'tab', label: 'example' }, ...nodes] : nodes;
 }
 
-async function waitFor(check, what, timeoutMs = 30000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('shipped and example flows in a real Node-RED', function () {
   this.timeout(120000);

@@ -6,20 +6,11 @@ const mqtt = require('mqtt');
 const { startRuntime, freePort } = require('../support/runtime');
 const { startBroker } = require('../support/mqtt-broker');
 const { validOrder } = require('../support/orders');
+const { registered, ALWAYS_PLANNED, waitFor, flowContext } = require('../support/plant');
 
 const TOKEN = 'plant-integration-token';
 const LINE = 'demo-site/assembly/line-1';
 
-async function waitFor(check, what, timeoutMs = 30000) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < deadline) {
-    last = await check();
-    if (last) return last;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 function demoLineOrder(orderId) {
   const base = validOrder({ orderId });
@@ -33,13 +24,8 @@ function demoLineOrder(orderId) {
   };
 }
 
-/** The live machine table the flows keep (tab "Machine state"), read through the admin API. */
-async function machineTable(runtime) {
-  const res = await fetch(`${runtime.url}/context/flow/plant-tab-machine-state/machines`);
-  if (res.status !== 200) return undefined;
-  const body = await res.json();
-  return body.format === 'Object' && JSON.parse(body.msg);
-}
+/** The live machine table the flows keep (tab "Machine state"). */
+const machineTable = (runtime) => flowContext(runtime, 'plant-tab-machine-state', 'machines');
 
 describe('plant application: OPC UA simulator, mosquitto, shipped flows', function () {
   this.timeout(120000);
@@ -61,6 +47,7 @@ describe('plant application: OPC UA simulator, mosquitto, shipped flows', functi
         MES_OPCUA_ENDPOINT: `opc.tcp://127.0.0.1:${await freePort()}/mes/plc`,
         MES_MQTT_URL: broker.url,
         MES_MQTT_BROKER: 'off',
+        MES_OEE_CALENDAR: ALWAYS_PLANNED,
       },
     });
   });
@@ -103,6 +90,25 @@ describe('plant application: OPC UA simulator, mosquitto, shipped flows', functi
     const event = await waitFor(() => received.find((m) => m.topic === `${LINE}/line/order.received`), 'order.received on MQTT');
     assert.equal(event.body.orderId, 'PO-PLANT-1');
     assert.equal(event.body.type, 'order.received');
+  });
+
+  (registered.has('mes-dispatch') ? it : it.skip)('queues the order at the workstations and publishes the dispatch events too', async () => {
+    const queued = await waitFor(() => received.filter((m) => m.topic === `${LINE}/line/operation.queued` && m.body.orderId === 'PO-PLANT-1'), 'operation.queued events on MQTT');
+    await waitFor(() => received.filter((m) => m.topic === `${LINE}/line/operation.queued` && m.body.orderId === 'PO-PLANT-1').length === 3, 'three operations queued');
+    assert.ok(queued.length > 0);
+  });
+
+  (registered.has('mes-oee') ? it : it.skip)('computes live OEE per workstation and line from the PLC signals, in event time', async () => {
+    const rows = await waitFor(async () => {
+      const table = await flowContext(runtime, 'plant-tab-oee', 'oeeRows');
+      return table && ['WS-10', 'WS-20', 'WS-30', 'line line-1'].every((k) => table[k] && table[k].availability !== null) && table;
+    }, 'OEE snapshots with planned time', 60000);
+    for (const row of Object.values(rows)) {
+      const product = (row.availability / 100) * (row.performance / 100) * (row.quality / 100) * 100;
+      assert.ok(Math.abs(product - row.oee) < 0.2, `${row.subject}: A × P × Q = OEE (${product} vs ${row.oee})`);
+    }
+    const intervals = await waitFor(() => received.filter((m) => /\/WS-\d+\/oee\.interval$/.test(m.topic)), 'OEE intervals on MQTT', 60000);
+    assert.ok(intervals.length > 0);
   });
 
   it('runs a mock ERP that records by idempotency key and refuses with 503 while switched down', async () => {
