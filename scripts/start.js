@@ -51,10 +51,9 @@ const { startPlantServices } = require('../dist/lib/plant-sim/services');
 applyPlantEnvDefaults(process.env);
 
 process.argv = [process.argv[0], require.resolve('node-red/red.js'), '--settings', settingsFile, '--userDir', userDir, ...process.argv.slice(2)];
-startPlantServices(process.env, userDir).then(
-  () => require('node-red/red.js'),
-  (err) => {
-    console.error(`The demo plant could not start: ${err.message}`);
-    process.exit(1);
-  },
-);
+// Node-RED starts alongside: its OPC UA and MQTT clients connect as soon as the servers listen.
+startPlantServices(process.env, userDir).catch((err) => {
+  console.error(`The demo plant could not start: ${err.message}`);
+  process.exit(1);
+});
+require('node-red/red.js');
