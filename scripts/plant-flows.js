@@ -393,7 +393,7 @@ return msg;`, 1, 1, 8, [['plant-sqlite-history']]);
   add({ id: 'plant-sqlitedb', type: 'sqlitedb', db: '${MES_DB}', mode: 'RO' });
   catchNode('plant-catch-supervisor', z, 'query errors', ['plant-sqlite-orders', 'plant-sqlite-history'], 0, 10, [['plant-debug-supervisor-errors']]);
   debug('plant-debug-supervisor-errors', z, 'log query errors', 1, 10, 'error');
-  uiText('plant-ui-sup-oee-note', z, gOee, 1, 'OEE', 3, 10);
+  uiText('plant-ui-sup-oee-note', z, gOee, 1, 'OEE appears here once the mes-oee node is part of this build', 3, 10);
 }
 
 // ---------------------------------------------------------------- Trace page
