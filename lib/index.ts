@@ -1,3 +1,4 @@
 export * as store from './store';
 export * as orders from './orders';
 export * from './util/errors';
+export * as oee from './oee';
