@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { MesStore } from '../store/store';
+import type { MesStore, StoredEvent } from '../store/store';
 import { NotFoundError } from '../util/errors';
 import { addTotals, computeMetrics, emptyTotals, type Totals } from './totals';
 import type { OeeOp, WorkstationState } from './types';
@@ -58,43 +58,41 @@ export class OeeRepository {
   }
 
   /** Writes the engine's operations and the changed workstation states; inside `transact` only. */
-  write(s: MesStore, ops: OeeOp[], states: WorkstationState[]): void {
-    for (const op of ops) this.writeOp(s, op);
+  write(s: MesStore, ops: OeeOp[], states: WorkstationState[]): StoredEvent[] {
+    const events = ops.map((op) => this.writeOp(s, op));
     for (const ws of states) this.upsertState.run(this.line, ws.id, iso(ws.clock), JSON.stringify(ws));
+    return events;
   }
 
-  private writeOp(s: MesStore, op: OeeOp): void {
+  private writeOp(s: MesStore, op: OeeOp): StoredEvent {
     switch (op.kind) {
       case 'interval':
-        s.appendEvent({
+        return s.appendEvent({
           type: 'oee.interval', eventTime: iso(op.end), workstation: op.workstation, orderId: op.orderId, operationKey: op.operationKey,
           payload: { line: this.line, state: op.state, category: op.category, start: iso(op.start), end: iso(op.end), seconds: (op.end - op.start) / 1000, faultCode: op.faultCode, downtimeId: op.downtimeId },
         });
-        return;
       case 'downtime-started': {
         const d = op.downtime;
         this.insertDowntime.run(d.id, this.line, d.workstation, iso(d.start), d.state, d.faultCode, op.orderId, op.operationKey);
-        s.appendEvent({
+        return s.appendEvent({
           type: 'oee.downtime.started', eventTime: iso(d.start), workstation: d.workstation, orderId: op.orderId, operationKey: op.operationKey,
           payload: { line: this.line, downtimeId: d.id, state: d.state, faultCode: d.faultCode },
         });
-        return;
       }
       case 'downtime-ended': {
         const d = op.downtime;
         const seconds = (d.end! - d.start) / 1000;
         this.endDowntime.run(iso(d.end!), seconds, d.id);
-        s.appendEvent({
+        return s.appendEvent({
           type: 'oee.downtime.ended', eventTime: iso(d.end!), workstation: d.workstation, orderId: op.orderId, operationKey: op.operationKey,
           payload: { line: this.line, downtimeId: d.id, state: d.state, faultCode: d.faultCode, start: iso(d.start), end: iso(d.end!), seconds, reason: d.reason },
         });
-        return;
       }
       case 'shift-closed': {
         const { shift, totals, metrics, workstation } = op;
         this.summary('workstation', workstation, op, totals);
         for (const id in totals.downtime) this.insertDowntimeShift.run(id, shift.id, shift.day, workstation, totals.downtime[id] / 1000);
-        s.appendEvent({
+        const event = s.appendEvent({
           type: 'oee.shift.closed', eventTime: iso(shift.end), workstation,
           payload: { line: this.line, shiftId: shift.id, shift: shift.name, day: shift.day, start: iso(shift.start), end: iso(shift.end), ...metrics },
         });
@@ -102,7 +100,7 @@ export class OeeRepository {
         const lineTotals = emptyTotals();
         for (const row of this.summariesOfShift.all(this.line, shift.id) as { totals: string }[]) addTotals(lineTotals, JSON.parse(row.totals) as Totals);
         this.summary('line', this.line, op, lineTotals);
-        return;
+        return event;
       }
     }
   }
@@ -116,12 +114,12 @@ export class OeeRepository {
   }
 
   /** Sets the reason of a downtime; inside `transact` only. */
-  classify(s: MesStore, downtimeId: string, reason: string, actor: string | null, time: number): void {
+  classify(s: MesStore, downtimeId: string, reason: string, actor: string | null, time: number): StoredEvent {
     const row = s.db.prepare('SELECT workstation, order_id, operation_key FROM oee_downtime WHERE downtime_id = ? AND line = ?').get(downtimeId, this.line) as
       { workstation: string; order_id: string | null; operation_key: string | null } | undefined;
     if (!row) throw new NotFoundError(`no downtime ${downtimeId} on line ${this.line}`);
     s.db.prepare('UPDATE oee_downtime SET reason = ?, classified_by = ?, classified_at = ? WHERE downtime_id = ?').run(reason, actor, iso(time), downtimeId);
-    s.appendEvent({
+    return s.appendEvent({
       type: 'oee.downtime.classified', eventTime: iso(time), workstation: row.workstation, orderId: row.order_id, operationKey: row.operation_key,
       actor, payload: { line: this.line, downtimeId, reason },
     });

@@ -1,0 +1,187 @@
+import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
+import { OeeEngine, OeeRepository, parseOeeConfig, reasonPaths, SignalParser, type OeeCommand } from '../../lib/oee';
+import type { StoreLease, StoredEvent } from '../../lib/store';
+import { bindInput, statusText, type Send, type StoreProvider } from '../shared/adapter';
+
+interface OeeNodeDef extends NodeDef {
+  store: string;
+  line: string;
+  workstations: string;
+  calendar: string;
+  reasons: string;
+  microStopSeconds: number | string;
+  signalTimeoutSeconds: number | string;
+  snapshotIntervalSeconds: number | string;
+  wallClock: boolean;
+  wallClockGraceSeconds: number | string;
+  idleIsPlanned: boolean;
+  setupIsPlanned: boolean;
+  counterMode: 'increment' | 'absolute';
+  counterMax: number | string;
+  countScheme: 'good-reject' | 'total-reject';
+  startupWindowSeconds: number | string;
+  futureToleranceSeconds: number | string;
+}
+
+const num = (value: unknown, fallback: number) => (value === '' || value === undefined || value === null ? fallback : Number(value));
+
+function parseJson(text: string, field: string): unknown {
+  try {
+    return JSON.parse(text || 'null');
+  } catch (err) {
+    throw new Error(`${field}: not valid JSON (${(err as Error).message})`);
+  }
+}
+
+export = function register(RED: NodeAPI): void {
+  function OeeNode(this: Node, def: OeeNodeDef) {
+    RED.nodes.createNode(this, def);
+    const node = this;
+    const storeNode = RED.nodes.getNode(def.store) as StoreProvider | null;
+    let lease: StoreLease | undefined;
+    let engine: OeeEngine;
+    let parser: SignalParser;
+    let repo: OeeRepository;
+    try {
+      const config = parseOeeConfig({
+        line: def.line,
+        workstations: parseJson(def.workstations, 'workstations'),
+        calendar: parseJson(def.calendar, 'calendar'),
+        reasons: parseJson(def.reasons || '[]', 'reasons'),
+        microStopSeconds: num(def.microStopSeconds, 120),
+        signalTimeoutSeconds: num(def.signalTimeoutSeconds, 300),
+        idleIsPlanned: !!def.idleIsPlanned,
+        setupIsPlanned: !!def.setupIsPlanned,
+        counterMode: def.counterMode || 'increment',
+        counterMax: num(def.counterMax, 65535),
+        countScheme: def.countScheme || 'good-reject',
+        startupWindowSeconds: num(def.startupWindowSeconds, 0),
+        futureToleranceSeconds: num(def.futureToleranceSeconds, 300),
+      });
+      engine = new OeeEngine(config);
+      parser = new SignalParser(config, reasonPaths(config.reasons));
+      if (!storeNode) throw new Error(RED._('mes-oee.errors.noStore'));
+      lease = storeNode.acquire();
+      repo = new OeeRepository(lease.store, config.line);
+      engine.restore(repo.loadStates());
+    } catch (err) {
+      lease?.release();
+      lease = undefined;
+      node.error(err);
+      node.status({ fill: 'red', shape: 'ring', text: statusText((err as Error).message) });
+      return;
+    }
+    const store = lease.store;
+    node.status({ fill: 'grey', shape: 'dot', text: RED._('mes-oee.status.waiting') });
+
+    // One group-commit unit per turn of the event loop, however many signals arrived in it: the
+    // unit drains the engine's operations and dirty states when the store runs it.
+    let commit: Promise<StoredEvent[]> | null = null;
+    function persist(): Promise<StoredEvent[]> {
+      if (commit) return commit;
+      const pending = store.transact((s) => {
+        commit = null;
+        return repo.write(s, engine.drainOps(), engine.drainDirty());
+      });
+      commit = pending;
+      // A failed commit rejects every handler awaiting it, so each message reaches Catch nodes there.
+      pending.then(sendEvents, () => undefined);
+      return pending;
+    }
+    function sendEvents(events: StoredEvent[]): void {
+      for (const event of events) node.send([null, { topic: event.type, payload: event }, null]);
+    }
+
+    function sendSnapshots(workstations: Iterable<string>): void {
+      const msgs: NodeMessage[] = [];
+      for (const id of workstations) {
+        const snap = engine.snapshot(id);
+        if (snap) msgs.push({ topic: `oee/snapshot/${id}`, payload: snap });
+      }
+      const line = engine.lineSnapshot();
+      if (line) {
+        msgs.push({ topic: `oee/snapshot/line/${line.line}`, payload: line });
+        const oee = line.shift?.oee;
+        node.status({
+          fill: 'green', shape: 'dot',
+          text: statusText(`${line.shift ? line.shift.name : RED._('mes-oee.status.noShift')} OEE ${oee === null || oee === undefined ? '–' : `${(oee * 100).toFixed(1)} %`}`),
+        });
+      }
+      if (msgs.length > 0) node.send([msgs, null, null]);
+    }
+
+    async function run(command: OeeCommand, msg: NodeMessageInFlow, send: Send): Promise<void> {
+      switch (command.kind) {
+        case 'signal': {
+          const outcome = engine.signal(command.workstation, command.time, command.state, command.faultCode, command.counts);
+          await persist();
+          if (outcome.changed) sendSnapshots([command.workstation]);
+          return;
+        }
+        case 'tick':
+          engine.advance(command.time, command.workstation);
+          await persist();
+          sendSnapshots(engine.workstationIds());
+          return;
+        case 'operation-started':
+          engine.startOperation(command.workstation, command);
+          await persist();
+          sendSnapshots([command.workstation]);
+          return;
+        case 'operation-completed':
+          engine.endOperation(command.workstation, command.time, command.orderId, command.operationKey);
+          await persist();
+          return;
+        case 'classify': {
+          await persist();
+          const event = await store.transact((s) => repo.classify(s, command.downtimeId, command.reason, command.actor, command.time));
+          engine.classify(command.downtimeId, command.reason);
+          await persist();
+          sendEvents([event]);
+          return;
+        }
+        case 'query':
+          await persist();
+          msg.payload = command.query === 'shifts' ? repo.shifts(command) : repo.downtime(command);
+          send([null, null, msg]);
+          return;
+        case 'snapshot':
+          sendSnapshots(engine.workstationIds());
+          return;
+        case 'ignored':
+          return;
+      }
+    }
+
+    const input = bindInput(node, async (msg, send) => {
+      if (!lease) throw new Error(RED._('mes-oee.errors.noStore'));
+      await run(parser.parse(msg as NodeMessageInFlow & { sourceTimestamp?: unknown }, Date.now()), msg, send);
+    });
+
+    // The periodic snapshot; with the wall clock on, it also moves event time so that a silent
+    // machine turns `unknown` after the signal timeout without waiting for its next signal.
+    const intervalMs = num(def.snapshotIntervalSeconds, 1) * 1000;
+    const graceMs = num(def.wallClockGraceSeconds, 10) * 1000;
+    const timer = intervalMs > 0 ? setInterval(() => {
+      if (def.wallClock) {
+        engine.advance(Date.now() - graceMs);
+        persist().catch((err: unknown) => node.error(err, {}));
+      }
+      sendSnapshots(engine.workstationIds());
+    }, intervalMs) : null;
+
+    node.on('close', (done: () => void) => {
+      if (timer) clearInterval(timer);
+      input.settle()
+        .then(() => persist())
+        .catch((err: unknown) => node.error(err))
+        .finally(() => {
+          lease?.release();
+          lease = undefined;
+          done();
+        });
+    });
+  }
+
+  RED.nodes.registerType('mes-oee', OeeNode as unknown as (this: Node, config: NodeDef) => void);
+};
