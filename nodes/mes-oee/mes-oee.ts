@@ -138,6 +138,8 @@ export = function register(RED: NodeAPI): void {
           engine.classify(command.downtimeId, command.reason);
           await persist();
           sendEvents([event]);
+          msg.payload = event;
+          send([null, null, msg]);
           return;
         }
         case 'query':
@@ -145,9 +147,14 @@ export = function register(RED: NodeAPI): void {
           msg.payload = command.query === 'shifts' ? repo.shifts(command) : repo.downtime(command);
           send([null, null, msg]);
           return;
-        case 'snapshot':
-          sendSnapshots(engine.workstationIds());
+        case 'snapshot': {
+          await persist();
+          const workstations: Record<string, unknown> = {};
+          for (const id of engine.workstationIds()) workstations[id] = engine.snapshot(id);
+          msg.payload = { line: engine.lineSnapshot(), workstations };
+          send([null, null, msg]);
           return;
+        }
         case 'ignored':
           return;
       }
