@@ -79,7 +79,8 @@ function weekdayOf(date: string): Weekday {
  * Shifts and breaks of one line, turned from local wall-clock times into instants. Local times are
  * converted with the plant's time zone on each date, so a night shift across the spring
  * daylight-saving change is one hour shorter and across the autumn change one hour longer, as
- * worked. A boundary that falls into the hour skipped in spring moves to the first valid instant.
+ * worked. A time that falls into the hour skipped in spring moves forward by the gap (02:30 → 03:30),
+ * a time that occurs twice in autumn means its second occurrence (standard time).
  */
 export class ShiftCalendar {
   readonly timeZone: string;

@@ -6,8 +6,9 @@ import type {
 } from './types';
 
 const MINUTE = 60_000;
-/** The last-hour window: the current minute and the 59 whole minutes before it. */
+/** The last-hour window starts at the start of the minute one hour ago: 60 to 61 minutes long. */
 const HOUR_MINUTES = 60;
+const hourStartOf = (t: number) => Math.floor((t - HOUR_MINUTES * MINUTE) / MINUTE) * MINUTE;
 
 /** Stops that are downtime and ask for a reason; unknown time is reported on its own. */
 const DOWNTIME_CATEGORIES = new Set<TimeCategory>(['stopped', 'faulted', 'idle', 'setup']);
@@ -265,8 +266,8 @@ export class OeeEngine {
     if (!totals) {
       totals = emptyTotals();
       ws.minutes[minute] = totals;
-      const oldest = Math.floor(ws.clock / MINUTE) - HOUR_MINUTES;
-      for (const key in ws.minutes) if (Number(key) <= oldest) delete ws.minutes[key];
+      const oldest = hourStartOf(ws.clock) / MINUTE;
+      for (const key in ws.minutes) if (Number(key) < oldest) delete ws.minutes[key];
     }
     return totals;
   }
@@ -393,7 +394,7 @@ export class OeeEngine {
     const current = this.calendar.shiftAt(at);
     const shift = current ? cloneTotals(ws.shifts[current.id]?.totals ?? emptyTotals()) : null;
     const order = ws.order ? cloneTotals(ws.order.totals) : null;
-    const hourStart = (Math.floor(at / MINUTE) - HOUR_MINUTES + 1) * MINUTE;
+    const hourStart = hourStartOf(at);
     const hour = emptyTotals();
     for (const key in ws.minutes) if (Number(key) * MINUTE >= hourStart) addTotals(hour, ws.minutes[key]);
     const openPiece = (from: number, to: number, category: TimeCategory, downtimeId: string | null) => {
@@ -455,7 +456,7 @@ export class OeeEngine {
       product: { ...ws.product },
       shift: current && w.shift ? { id: current.id, name: current.name, day: current.day, ...this.report([ws], w.shift, current.start, current.end) } : null,
       order: ws.order && w.order ? { orderId: ws.order.orderId, operationKey: ws.order.operationKey, ...this.report([ws], w.order, ws.order.since, time) } : null,
-      lastHour: this.report([ws], w.hour, (Math.floor(time / MINUTE) - HOUR_MINUTES + 1) * MINUTE, time),
+      lastHour: this.report([ws], w.hour, hourStartOf(time), time),
       lateSignals: ws.lateSignals,
     };
   }
@@ -480,7 +481,7 @@ export class OeeEngine {
       time: iso(at),
       states,
       shift: current ? { id: current.id, name: current.name, day: current.day, ...this.report(list, shift, current.start, current.end) } : null,
-      lastHour: this.report(list, hour, (Math.floor(at / MINUTE) - HOUR_MINUTES + 1) * MINUTE, at),
+      lastHour: this.report(list, hour, hourStartOf(at), at),
     };
   }
 }

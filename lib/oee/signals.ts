@@ -144,7 +144,7 @@ export class SignalParser {
         const p = this.check(this.validateClassify, payload, 'downtime classification') as { downtimeId: string; reason: string | string[]; actor?: string; time?: unknown };
         const reason = Array.isArray(p.reason) ? p.reason.join('/') : p.reason;
         if (!this.reasons.has(reason)) {
-          throw new ValidationError([{ field: 'payload.reason', rule: 'reasonTree', message: `'${reason}' is not a reason of the configured reason tree` }], 'downtime classification');
+          throw inputError([{ field: 'payload.reason', rule: 'reasonTree', message: `'${reason}' is not a reason of the configured reason tree` }], 'downtime classification');
         }
         return { kind: 'classify', downtimeId: p.downtimeId, reason, actor: p.actor ?? null, time: p.time === undefined ? now : this.time(p.time, 'payload.time', now) };
       }
@@ -214,7 +214,7 @@ export class SignalParser {
     } catch (err) {
       errors.push(...(err as ValidationError).errors);
     }
-    if (errors.length > 0) throw new ValidationError(errors, 'machine signal');
+    if (errors.length > 0) throw inputError(errors, 'machine signal');
     let state: MachineState | null = p.state ?? null;
     const faultCode = p.faultCode === undefined || p.faultCode === null || p.faultCode === '' || p.faultCode === 0 ? null : String(p.faultCode);
     if (p.running !== undefined) state = p.running ? 'running' : faultCode !== null ? 'faulted' : 'stopped';
@@ -224,27 +224,27 @@ export class SignalParser {
   private check(validate: ValidateFunction, payload: unknown, subject: string): unknown {
     if (validate(payload)) return payload;
     const errors = toFieldErrors(validate.errors).map((e) => ({ ...e, field: e.field ? `payload.${e.field}` : 'payload' }));
-    throw new ValidationError(errors, subject);
+    throw inputError(errors, subject);
   }
 
   private knownWorkstation(id: string, field = 'payload.workstation'): void {
     if (!this.workstations.has(id)) {
-      throw new ValidationError([{ field, rule: 'knownWorkstation', message: `'${id}' is not a workstation of line ${this.config.line}` }], 'OEE input');
+      throw inputError([{ field, rule: 'knownWorkstation', message: `'${id}' is not a workstation of line ${this.config.line}` }], 'OEE input');
     }
   }
 
   /** Event time in epoch ms from an ISO 8601 time with zone, epoch ms, or a Date (OPC UA source timestamp). */
   private time(value: unknown, field: string, now: number): number {
     let t = NaN;
-    if (value === undefined) throw new ValidationError([{ field, rule: 'required', message: 'the source timestamp of the signal is required (event time, not arrival time)' }], 'OEE input');
+    if (value === undefined) throw inputError([{ field, rule: 'required', message: 'the source timestamp of the signal is required (event time, not arrival time)' }], 'OEE input');
     if (typeof value === 'number') t = value;
     else if (value instanceof Date) t = value.getTime();
     else if (typeof value === 'string' && ISO_WITH_ZONE.test(value)) t = Date.parse(value);
     if (!Number.isFinite(t)) {
-      throw new ValidationError([{ field, rule: 'timestamp', message: 'must be an ISO 8601 time with zone (Z or ±hh:mm) or epoch milliseconds' }], 'OEE input');
+      throw inputError([{ field, rule: 'timestamp', message: 'must be an ISO 8601 time with zone (Z or ±hh:mm) or epoch milliseconds' }], 'OEE input');
     }
     if (t > now + this.config.futureToleranceSeconds * 1000) {
-      throw new ValidationError([{ field, rule: 'notInFuture', message: `is more than ${this.config.futureToleranceSeconds} s ahead of the clock` }], 'OEE input');
+      throw inputError([{ field, rule: 'notInFuture', message: `is more than ${this.config.futureToleranceSeconds} s ahead of the clock` }], 'OEE input');
     }
     return t;
   }
@@ -253,4 +253,11 @@ export class SignalParser {
 function isDispatchEvent(payload: unknown): payload is { type: string } {
   return typeof payload === 'object' && payload !== null && typeof (payload as { type?: unknown }).type === 'string'
     && typeof (payload as { eventTime?: unknown }).eventTime === 'string';
+}
+
+/** A refused input whose message names each field with the broken rule: `payload.state (enum): …`. */
+function inputError(errors: FieldError[], subject: string): ValidationError {
+  const error = new ValidationError(errors, subject);
+  error.message = `invalid ${subject}: ${errors.slice(0, 5).map((e) => `${e.field || '(root)'} (${e.rule}): ${e.message}`).join('; ')}`;
+  return error;
 }
