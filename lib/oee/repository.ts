@@ -2,9 +2,19 @@ import type { Statement } from 'better-sqlite3';
 import type { MesStore, StoredEvent } from '../store/store';
 import { NotFoundError } from '../util/errors';
 import { addTotals, computeMetrics, emptyTotals, type Totals } from './totals';
-import type { OeeOp, WorkstationState } from './types';
+import type { MachineState, OeeOp, WorkstationState } from './types';
 
 const iso = (t: number) => new Date(t).toISOString();
+
+/** A machine signal as the engine applied it, journaled until the next checkpoint. */
+export interface JournaledSignal {
+  workstation: string;
+  time: number;
+  state: MachineState | null;
+  faultCode: string | null;
+  first?: number;
+  reject?: number;
+}
 
 export interface ShiftQuery {
   workstation?: string;
@@ -23,6 +33,8 @@ export class OeeRepository {
   private readonly store: MesStore;
   private readonly line: string;
   private readonly upsertState: Statement;
+  private readonly insertJournal: Statement;
+  private readonly clearJournal: Statement;
   private readonly insertDowntime: Statement;
   private readonly endDowntime: Statement;
   private readonly insertDowntimeShift: Statement;
@@ -35,6 +47,9 @@ export class OeeRepository {
     const db = store.db;
     this.upsertState = db.prepare(`INSERT INTO oee_workstation_state (line, workstation, clock, state) VALUES (?, ?, ?, ?)
       ON CONFLICT(line, workstation) DO UPDATE SET clock = excluded.clock, state = excluded.state`);
+    this.insertJournal = db.prepare(`INSERT INTO oee_signal_journal (line, workstation, time, state, fault_code, first_count, reject_count)
+      VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    this.clearJournal = db.prepare('DELETE FROM oee_signal_journal WHERE line = ?');
     this.insertDowntime = db.prepare(`INSERT OR IGNORE INTO oee_downtime
       (downtime_id, line, workstation, start_time, machine_state, fault_code, order_id, operation_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
     this.endDowntime = db.prepare('UPDATE oee_downtime SET end_time = ?, seconds = ? WHERE downtime_id = ?');
@@ -57,11 +72,30 @@ export class OeeRepository {
     return rows.map((r) => JSON.parse(r.state) as WorkstationState);
   }
 
-  /** Writes the engine's operations and the changed workstation states; inside `transact` only. */
-  write(s: MesStore, ops: OeeOp[], states: WorkstationState[]): StoredEvent[] {
-    const events = ops.map((op) => this.writeOp(s, op));
+  /** Signals journaled since the last checkpoint, oldest first. */
+  loadJournal(): JournaledSignal[] {
+    const rows = this.store.db.prepare(`SELECT workstation, time, state, fault_code, first_count, reject_count FROM oee_signal_journal
+      WHERE line = ? ORDER BY seq`).all(this.line) as { workstation: string; time: number; state: MachineState | null; fault_code: string | null; first_count: number | null; reject_count: number | null }[];
+    return rows.map((r) => ({
+      workstation: r.workstation, time: r.time, state: r.state, faultCode: r.fault_code,
+      first: r.first_count ?? undefined, reject: r.reject_count ?? undefined,
+    }));
+  }
+
+  /** Writes the engine's operations (events and projections); inside `transact` only. */
+  write(s: MesStore, ops: OeeOp[]): StoredEvent[] {
+    return ops.map((op) => this.writeOp(s, op));
+  }
+
+  /** Appends applied signals to the journal; inside `transact` only. */
+  journal(signals: JournaledSignal[]): void {
+    for (const j of signals) this.insertJournal.run(this.line, j.workstation, j.time, j.state, j.faultCode, j.first ?? null, j.reject ?? null);
+  }
+
+  /** Saves the workstations' states and empties the journal they include; inside `transact` only. */
+  checkpoint(states: WorkstationState[]): void {
     for (const ws of states) this.upsertState.run(this.line, ws.id, iso(ws.clock), JSON.stringify(ws));
-    return events;
+    this.clearJournal.run(this.line);
   }
 
   private writeOp(s: MesStore, op: OeeOp): StoredEvent {

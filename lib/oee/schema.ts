@@ -10,7 +10,7 @@ export const oeeSchema: SchemaComponent = {
   migrations: [
     {
       version: 1,
-      description: 'OEE workstation state, downtimes, shift summaries',
+      description: 'OEE workstation state and signal journal, downtimes, shift summaries',
       up(db) {
         db.exec(`
           CREATE TABLE oee_workstation_state (
@@ -19,6 +19,19 @@ export const oeeSchema: SchemaComponent = {
             clock TEXT NOT NULL,
             state TEXT NOT NULL,
             PRIMARY KEY (line, workstation)
+          );
+
+          -- Signals applied since the last checkpoint of oee_workstation_state: a restart loads the
+          -- checkpoint and replays these, so every acknowledged signal survives a crash.
+          CREATE TABLE oee_signal_journal (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            line TEXT NOT NULL,
+            workstation TEXT NOT NULL,
+            time INTEGER NOT NULL,
+            state TEXT,
+            fault_code TEXT,
+            first_count REAL,
+            reject_count REAL
           );
 
           CREATE TABLE oee_downtime (

@@ -1,5 +1,5 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
-import { OeeEngine, OeeRepository, parseOeeConfig, reasonPaths, SignalParser, type OeeCommand } from '../../lib/oee';
+import { OeeEngine, OeeRepository, parseOeeConfig, reasonPaths, SignalParser, type JournaledSignal, type OeeCommand } from '../../lib/oee';
 import type { StoreLease, StoredEvent } from '../../lib/store';
 import { bindInput, statusText, type Send, type StoreProvider } from '../shared/adapter';
 
@@ -21,6 +21,8 @@ interface OeeNodeDef extends NodeDef {
   countScheme: 'good-reject' | 'total-reject';
   startupWindowSeconds: number | string;
   futureToleranceSeconds: number | string;
+  /** How often the workstation states are saved whole; signals in between go to the journal. */
+  checkpointSeconds?: number | string;
 }
 
 const num = (value: unknown, fallback: number) => (value === '' || value === undefined || value === null ? fallback : Number(value));
@@ -64,6 +66,10 @@ export = function register(RED: NodeAPI): void {
       lease = storeNode.acquire();
       repo = new OeeRepository(lease.store, config.line);
       engine.restore(repo.loadStates());
+      // Signals acknowledged after the last checkpoint: applying them again re-derives the state.
+      // What they produced (intervals, downtimes, summaries) is already stored, so those are dropped.
+      for (const j of repo.loadJournal()) engine.signal(j.workstation, j.time, j.state, j.faultCode, j.first === undefined && j.reject === undefined ? null : j);
+      engine.drainOps();
     } catch (err) {
       lease?.release();
       lease = undefined;
@@ -75,13 +81,29 @@ export = function register(RED: NodeAPI): void {
     node.status({ fill: 'grey', shape: 'dot', text: RED._('mes-oee.status.waiting') });
 
     // One group-commit unit per turn of the event loop, however many signals arrived in it: the
-    // unit drains the engine's operations and dirty states when the store runs it.
+    // unit writes the engine's operations and journals the turn's signals, or, once a checkpoint
+    // is due, saves the workstation states whole and empties the journal.
+    const checkpointMs = num(def.checkpointSeconds, 1) * 1000;
+    let journal: JournaledSignal[] = [];
+    let checkpointDue = true;
+    let lastCheckpoint = 0;
     let commit: Promise<StoredEvent[]> | null = null;
     function persist(): Promise<StoredEvent[]> {
       if (commit) return commit;
       const pending = store.transact((s) => {
         commit = null;
-        return repo.write(s, engine.drainOps(), engine.drainDirty());
+        const signals = journal;
+        journal = [];
+        const events = repo.write(s, engine.drainOps());
+        const now = Date.now();
+        if (checkpointDue || now - lastCheckpoint >= checkpointMs) {
+          repo.checkpoint(engine.drainDirty());
+          checkpointDue = false;
+          lastCheckpoint = now;
+        } else {
+          repo.journal(signals);
+        }
+        return events;
       });
       commit = pending;
       // A failed commit rejects every handler awaiting it, so each message reaches Catch nodes there.
@@ -92,7 +114,7 @@ export = function register(RED: NodeAPI): void {
       for (const event of events) node.send([null, { topic: event.type, payload: event }, null]);
     }
 
-    function sendSnapshots(workstations: Iterable<string>): void {
+    function snapshotMessages(workstations: Iterable<string>): NodeMessage[] {
       const msgs: NodeMessage[] = [];
       for (const id of workstations) {
         const snap = engine.snapshot(id);
@@ -107,35 +129,58 @@ export = function register(RED: NodeAPI): void {
           text: statusText(`${line.shift ? line.shift.name : RED._('mes-oee.status.noShift')} OEE ${oee === null || oee === undefined ? '–' : `${(oee * 100).toFixed(1)} %`}`),
         });
       }
+      return msgs;
+    }
+    function sendSnapshots(workstations: Iterable<string>): void {
+      const msgs = snapshotMessages(workstations);
       if (msgs.length > 0) node.send([msgs, null, null]);
+    }
+    // State changes within one turn of the event loop share one snapshot per workstation and one
+    // of the line, taken after the turn's signals: each change is in a snapshot, computed once.
+    const changed = new Set<string>();
+    function stateChanged(id: string): void {
+      if (changed.size === 0) {
+        setImmediate(() => {
+          const ids = [...changed];
+          changed.clear();
+          sendSnapshots(ids);
+        });
+      }
+      changed.add(id);
     }
 
     async function run(command: OeeCommand, msg: NodeMessageInFlow, send: Send): Promise<void> {
       switch (command.kind) {
         case 'signal': {
-          const outcome = engine.signal(command.workstation, command.time, command.state, command.faultCode, command.counts);
+          const { workstation, time, state, faultCode, counts } = command;
+          const outcome = engine.signal(workstation, time, state, faultCode, counts);
+          journal.push({ workstation, time, state, faultCode, first: counts?.first, reject: counts?.reject });
+          if (outcome.changed) stateChanged(workstation);
           await persist();
-          if (outcome.changed) sendSnapshots([command.workstation]);
           return;
         }
         case 'tick':
           engine.advance(command.time, command.workstation);
+          checkpointDue = true;
           await persist();
           sendSnapshots(engine.workstationIds());
           return;
         case 'operation-started':
           engine.startOperation(command.workstation, command);
+          checkpointDue = true;
+          stateChanged(command.workstation);
           await persist();
-          sendSnapshots([command.workstation]);
           return;
         case 'operation-completed':
           engine.endOperation(command.workstation, command.time, command.orderId, command.operationKey);
+          checkpointDue = true;
           await persist();
           return;
         case 'classify': {
           await persist();
           const event = await store.transact((s) => repo.classify(s, command.downtimeId, command.reason, command.actor, command.time));
           engine.classify(command.downtimeId, command.reason);
+          checkpointDue = true;
           await persist();
           sendEvents([event]);
           msg.payload = event;
@@ -172,6 +217,7 @@ export = function register(RED: NodeAPI): void {
     const timer = intervalMs > 0 ? setInterval(() => {
       if (def.wallClock) {
         engine.advance(Date.now() - graceMs);
+        checkpointDue = true;
         persist().catch((err: unknown) => node.error(err, {}));
       }
       sendSnapshots(engine.workstationIds());
@@ -180,7 +226,10 @@ export = function register(RED: NodeAPI): void {
     node.on('close', (done: () => void) => {
       if (timer) clearInterval(timer);
       input.settle()
-        .then(() => persist())
+        .then(() => {
+          checkpointDue = true;
+          return persist();
+        })
         .catch((err: unknown) => node.error(err))
         .finally(() => {
           lease?.release();

@@ -2,6 +2,7 @@
 // its arithmetic; the node must produce exactly these numbers.
 const assert = require('node:assert/strict');
 const { helper, loadLine } = require('./harness');
+const Database = require('better-sqlite3');
 const { tempDbFile } = require('../support/store');
 
 const DAY = '2026-03-02'; // a Monday
@@ -119,6 +120,38 @@ describe('mes-oee reference cases', () => {
     line.tick('14:00:00');
     const [summary] = await line.shifts({ workstation: 'WS-1', day: DAY, shift: 'early' });
     assertCase1(summary);
+  });
+
+  it('after a crash, re-derives the state from the last checkpoint and the signal journal', async () => {
+    // Checkpoints only at the first commit and on close: every later signal lives in the journal.
+    let line = await loadLine(dbFile, DAY, { node: { checkpointSeconds: 3600 } });
+    drive(line, SHIFT_FIRST_HALF.slice(0, 1));
+    await line.snapshot();
+    drive(line, SHIFT_FIRST_HALF.slice(1));
+    await line.snapshot(); // acknowledged: committed to the journal, not yet checkpointed
+    // A crash now: what survives is what was committed, i.e. a copy of the database at this point.
+    const crashed = tempDbFile();
+    const reader = new Database(dbFile, { readonly: true });
+    assert.ok(reader.prepare('SELECT COUNT(*) AS n FROM oee_signal_journal').get().n >= 10, 'the signals are in the journal');
+    await reader.backup(crashed);
+    reader.close();
+    await helper.unload();
+    line = await loadLine(crashed, DAY);
+    const resumed = (await line.snapshot()).workstations['WS-1'];
+    assert.equal(resumed.state.state, 'setup');
+    assert.equal(resumed.shift.counts.good, 300);
+    drive(line, SHIFT_SECOND_HALF);
+    line.tick('14:00:00');
+    const [summary] = await line.shifts({ workstation: 'WS-1', day: DAY, shift: 'early' });
+    assertCase1(summary);
+    // Intervals written before the crash are not written again by the replay.
+    const intervals = line.events.filter((e) => e.type === 'oee.interval').map((e) => e.payload.start);
+    assert.equal(new Set(intervals).size, intervals.length);
+    const check = new Database(crashed, { readonly: true });
+    const stored = check.prepare("SELECT json_extract(payload, '$.start') AS start FROM events WHERE type = 'oee.interval'").all().map((r) => r.start);
+    check.close();
+    assert.equal(new Set(stored).size, stored.length, 'no interval stored twice');
+    assert.equal(stored.length, 12, 'the 12 state changes of the shift close 12 intervals');
   });
 
   it('replays the same signals to identical snapshots and summaries', async () => {
