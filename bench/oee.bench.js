@@ -23,7 +23,7 @@ const gc = vm.runInNewContext('gc');
 const WORKSTATIONS = 50;
 const TOTAL = Number(process.env.OEE_BENCH_SIGNALS || 1_000_000);
 const WARMUP = 50_000;
-const CHUNK = 2_000;
+const CHUNK = Number(process.env.OEE_BENCH_CHUNK || 2_000);
 const MAX_IN_FLIGHT = 20_000;
 const START = Date.parse('2026-03-02T07:00:00Z');
 const STATES = ['stopped', 'faulted', 'setup', 'idle'];
@@ -81,7 +81,7 @@ function signalStream() {
 function flow(dbFile) {
   return [
     { id: 'tab', type: 'tab', label: 'bench' },
-    { id: 'store', type: 'mes-store', path: dbFile, durability: 'full' },
+    { id: 'store', type: 'mes-store', path: dbFile, durability: process.env.OEE_BENCH_DURABILITY || 'full' },
     {
       id: 'oee', type: 'mes-oee', z: 'tab', store: 'store', line: config.line,
       workstations: JSON.stringify(config.workstations), calendar: JSON.stringify(config.calendar), reasons: JSON.stringify(config.reasons),
@@ -194,6 +194,6 @@ async function run() {
   }
 }
 
-module.exports = { run };
+module.exports = { run, startEmbedded, pump, signalStream };
 
 if (require.main === module) run().then(() => process.exit(0), (err) => { console.error(err); process.exit(1); });

@@ -420,8 +420,9 @@ export class OeeEngine {
   private topReasons(list: WorkstationState[], totals: Totals): ReasonShare[] {
     const byReason = new Map<string, ReasonShare>();
     for (const id in totals.downtime) {
-      let reason = 'unclassified';
-      for (const ws of list) if (ws.downtimes[id]?.reason) reason = ws.downtimes[id].reason!;
+      // A downtime id starts with its workstation's id: `WS-1@2026-…`.
+      const ws = list.length === 1 ? list[0] : this.states.get(id.slice(0, id.lastIndexOf('@')));
+      const reason = ws?.downtimes[id]?.reason ?? 'unclassified';
       const share = byReason.get(reason) ?? { reason, seconds: 0, stops: 0 };
       share.seconds += totals.downtime[id] / 1000;
       share.stops += 1;

@@ -1,19 +1,44 @@
 import type { Statement } from 'better-sqlite3';
 import type { MesStore, StoredEvent } from '../store/store';
 import { NotFoundError } from '../util/errors';
-import { addTotals, computeMetrics, emptyTotals, type Totals } from './totals';
+import { addTotals, computeMetrics, emptyTotals, packTotals, unpackTotals, type Totals } from './totals';
 import type { MachineState, OeeOp, WorkstationState } from './types';
 
 const iso = (t: number) => new Date(t).toISOString();
 
-/** A machine signal as the engine applied it, journaled until the next checkpoint. */
-export interface JournaledSignal {
-  workstation: string;
-  time: number;
-  state: MachineState | null;
-  faultCode: string | null;
-  first?: number;
-  reject?: number;
+/** A machine signal as the engine applied it, journaled until the next checkpoint: workstation, time, state, fault code, first count, reject count. */
+export type JournaledSignal = [string, number, MachineState | null, string | null, number | null, number | null];
+
+type Packed = ReturnType<typeof packTotals>;
+type PackedState = Omit<WorkstationState, 'minutes' | 'shifts' | 'order'> & {
+  minutes: Record<string, Packed>;
+  shifts: Record<string, { shift: WorkstationState['shifts'][string]['shift']; totals: Packed }>;
+  order: (Omit<NonNullable<WorkstationState['order']>, 'totals'> & { totals: Packed }) | null;
+};
+
+const mapValues = <A, B>(o: Record<string, A>, f: (a: A) => B): Record<string, B> => {
+  const out: Record<string, B> = {};
+  for (const k in o) out[k] = f(o[k]);
+  return out;
+};
+
+/** The checkpoint form of a workstation state: totals as arrays, which keeps the write small. */
+function packState(ws: WorkstationState): PackedState {
+  return {
+    ...ws,
+    minutes: mapValues(ws.minutes, packTotals),
+    shifts: mapValues(ws.shifts, (e) => ({ shift: e.shift, totals: packTotals(e.totals) })),
+    order: ws.order ? { ...ws.order, totals: packTotals(ws.order.totals) } : null,
+  };
+}
+
+function unpackState(p: PackedState): WorkstationState {
+  return {
+    ...p,
+    minutes: mapValues(p.minutes, unpackTotals),
+    shifts: mapValues(p.shifts, (e) => ({ shift: e.shift, totals: unpackTotals(e.totals) })),
+    order: p.order ? { ...p.order, totals: unpackTotals(p.order.totals) } : null,
+  };
 }
 
 export interface ShiftQuery {
@@ -47,8 +72,7 @@ export class OeeRepository {
     const db = store.db;
     this.upsertState = db.prepare(`INSERT INTO oee_workstation_state (line, workstation, clock, state) VALUES (?, ?, ?, ?)
       ON CONFLICT(line, workstation) DO UPDATE SET clock = excluded.clock, state = excluded.state`);
-    this.insertJournal = db.prepare(`INSERT INTO oee_signal_journal (line, workstation, time, state, fault_code, first_count, reject_count)
-      VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    this.insertJournal = db.prepare('INSERT INTO oee_signal_journal (line, signals) VALUES (?, ?)');
     this.clearJournal = db.prepare('DELETE FROM oee_signal_journal WHERE line = ?');
     this.insertDowntime = db.prepare(`INSERT OR IGNORE INTO oee_downtime
       (downtime_id, line, workstation, start_time, machine_state, fault_code, order_id, operation_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -69,17 +93,13 @@ export class OeeRepository {
   /** The workstation states saved by the last commit: where a restarted node continues. */
   loadStates(): WorkstationState[] {
     const rows = this.store.db.prepare('SELECT state FROM oee_workstation_state WHERE line = ?').all(this.line) as { state: string }[];
-    return rows.map((r) => JSON.parse(r.state) as WorkstationState);
+    return rows.map((r) => unpackState(JSON.parse(r.state) as PackedState));
   }
 
   /** Signals journaled since the last checkpoint, oldest first. */
   loadJournal(): JournaledSignal[] {
-    const rows = this.store.db.prepare(`SELECT workstation, time, state, fault_code, first_count, reject_count FROM oee_signal_journal
-      WHERE line = ? ORDER BY seq`).all(this.line) as { workstation: string; time: number; state: MachineState | null; fault_code: string | null; first_count: number | null; reject_count: number | null }[];
-    return rows.map((r) => ({
-      workstation: r.workstation, time: r.time, state: r.state, faultCode: r.fault_code,
-      first: r.first_count ?? undefined, reject: r.reject_count ?? undefined,
-    }));
+    const rows = this.store.db.prepare('SELECT signals FROM oee_signal_journal WHERE line = ? ORDER BY seq').all(this.line) as { signals: string }[];
+    return rows.flatMap((r) => JSON.parse(r.signals) as JournaledSignal[]);
   }
 
   /** Writes the engine's operations (events and projections); inside `transact` only. */
@@ -87,14 +107,14 @@ export class OeeRepository {
     return ops.map((op) => this.writeOp(s, op));
   }
 
-  /** Appends applied signals to the journal; inside `transact` only. */
+  /** Appends a commit's applied signals to the journal, as one row; inside `transact` only. */
   journal(signals: JournaledSignal[]): void {
-    for (const j of signals) this.insertJournal.run(this.line, j.workstation, j.time, j.state, j.faultCode, j.first ?? null, j.reject ?? null);
+    if (signals.length > 0) this.insertJournal.run(this.line, JSON.stringify(signals));
   }
 
   /** Saves the workstations' states and empties the journal they include; inside `transact` only. */
   checkpoint(states: WorkstationState[]): void {
-    for (const ws of states) this.upsertState.run(this.line, ws.id, iso(ws.clock), JSON.stringify(ws));
+    for (const ws of states) this.upsertState.run(this.line, ws.id, iso(ws.clock), JSON.stringify(packState(ws)));
     this.clearJournal.run(this.line);
   }
 

@@ -23,15 +23,11 @@ export const oeeSchema: SchemaComponent = {
 
           -- Signals applied since the last checkpoint of oee_workstation_state: a restart loads the
           -- checkpoint and replays these, so every acknowledged signal survives a crash.
+          -- One row per group commit: the signals of that commit as a JSON array.
           CREATE TABLE oee_signal_journal (
             seq INTEGER PRIMARY KEY AUTOINCREMENT,
             line TEXT NOT NULL,
-            workstation TEXT NOT NULL,
-            time INTEGER NOT NULL,
-            state TEXT,
-            fault_code TEXT,
-            first_count REAL,
-            reject_count REAL
+            signals TEXT NOT NULL
           );
 
           CREATE TABLE oee_downtime (

@@ -54,13 +54,45 @@ export function emptyTotals(): Totals {
   };
 }
 
-const NUMERIC_KEYS = (Object.keys(emptyTotals()) as (keyof Totals)[]).filter((k) => k !== 'downtime') as Exclude<keyof Totals, 'downtime'>[];
-
-/** Adds `from` into `into` (sums every time, count and downtime share). */
+/** Adds `from` into `into` (sums every time, count and downtime share). Written out: it runs for every window of every snapshot. */
 export function addTotals(into: Totals, from: Totals): Totals {
-  for (const key of NUMERIC_KEYS) into[key] += from[key];
+  into.shiftMs += from.shiftMs;
+  into.breakMs += from.breakMs;
+  into.plannedStopMs += from.plannedStopMs;
+  into.runningMs += from.runningMs;
+  into.microStopMs += from.microStopMs;
+  into.stoppedMs += from.stoppedMs;
+  into.faultedMs += from.faultedMs;
+  into.idleMs += from.idleMs;
+  into.setupMs += from.setupMs;
+  into.unknownMs += from.unknownMs;
+  into.offShiftMs += from.offShiftMs;
+  into.total += from.total;
+  into.good += from.good;
+  into.reject += from.reject;
+  into.startupReject += from.startupReject;
+  into.idealMs += from.idealMs;
+  into.idealGoodMs += from.idealGoodMs;
+  into.idealStartupRejectMs += from.idealStartupRejectMs;
+  into.countsWithoutIdealTime += from.countsWithoutIdealTime;
+  into.outsidePlannedTotal += from.outsidePlannedTotal;
+  into.outsidePlannedGood += from.outsidePlannedGood;
   for (const id in from.downtime) into.downtime[id] = (into.downtime[id] ?? 0) + from.downtime[id];
   return into;
+}
+
+const PACKED_FIELDS = (Object.keys(emptyTotals()) as (keyof Totals)[]).filter((k) => k !== 'downtime') as Exclude<keyof Totals, 'downtime'>[];
+
+/** Totals as a plain array (fields in a fixed order, then the downtime shares): a tenth of the JSON. */
+export function packTotals(t: Totals): (number | Record<string, number>)[] {
+  return [...PACKED_FIELDS.map((k) => t[k]), t.downtime];
+}
+
+export function unpackTotals(packed: (number | Record<string, number>)[]): Totals {
+  const t = emptyTotals();
+  PACKED_FIELDS.forEach((k, i) => { t[k] = packed[i] as number; });
+  t.downtime = { ...(packed[PACKED_FIELDS.length] as Record<string, number>) };
+  return t;
 }
 
 export function cloneTotals(t: Totals): Totals {
