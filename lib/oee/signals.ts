@@ -174,7 +174,8 @@ export class SignalParser {
     const event = this.check(this.validateDispatch, payload, `${payload.type} event`) as {
       eventTime: string; workstation: string; orderId?: string | null; operationKey?: string | null; payload?: { material?: string; idealCycleTimeSeconds?: number };
     };
-    this.knownWorkstation(event.workstation, 'payload.workstation');
+    // A plant runs one OEE node per line, each fed every dispatch event: other lines' are not ours.
+    if (!this.workstations.has(event.workstation)) return { kind: 'ignored' };
     const time = this.time(event.eventTime, 'payload.eventTime', now);
     if (payload.type === 'operation.completed') {
       return { kind: 'operation-completed', workstation: event.workstation, time, orderId: event.orderId ?? null, operationKey: event.operationKey ?? null };
