@@ -47,6 +47,8 @@ export class OeeEngine {
   private readonly watch = new Map<string, number>();
   private readonly microMs: number;
   private readonly timeoutMs: number;
+  /** Per workstation: the sum of its closed minutes in the last hour, so a snapshot adds 2 buckets, not 61. */
+  private readonly hourCache = new Map<string, { from: number; to: number; sum: Totals }>();
   private ops: OeeOp[] = [];
   private readonly dirty = new Set<string>();
 
@@ -262,6 +264,8 @@ export class OeeEngine {
 
   private minuteTotals(ws: WorkstationState, t: number): Totals {
     const minute = Math.floor(t / MINUTE);
+    const cached = this.hourCache.get(ws.id);
+    if (cached && minute < cached.to) this.hourCache.delete(ws.id); // a summed minute changes
     let totals = ws.minutes[minute];
     if (!totals) {
       totals = emptyTotals();
@@ -395,8 +399,20 @@ export class OeeEngine {
     const shift = current ? cloneTotals(ws.shifts[current.id]?.totals ?? emptyTotals()) : null;
     const order = ws.order ? cloneTotals(ws.order.totals) : null;
     const hourStart = hourStartOf(at);
-    const hour = emptyTotals();
-    for (const key in ws.minutes) if (Number(key) * MINUTE >= hourStart) addTotals(hour, ws.minutes[key]);
+    const from = hourStart / MINUTE;
+    const to = Math.floor(at / MINUTE);
+    let closed = this.hourCache.get(ws.id);
+    if (!closed || closed.from !== from || closed.to !== to) {
+      const sum = emptyTotals();
+      for (const key in ws.minutes) {
+        const minute = Number(key);
+        if (minute >= from && minute < to) addTotals(sum, ws.minutes[key]);
+      }
+      closed = { from, to, sum };
+      this.hourCache.set(ws.id, closed);
+    }
+    const hour = cloneTotals(closed.sum);
+    if (ws.minutes[to]) addTotals(hour, ws.minutes[to]);
     const openPiece = (from: number, to: number, category: TimeCategory, downtimeId: string | null) => {
       this.pieces(from, to, (period, a, b) => {
         if (shift && period.shift?.id === current!.id) addTime(shift, period.kind, category, b - a, downtimeId);
