@@ -5,4 +5,5 @@ export * from './engine';
 export * from './signals';
 export * from './config';
 export * from './repository';
+export * from './journal';
 export { oeeSchema } from './schema';

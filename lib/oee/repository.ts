@@ -2,12 +2,11 @@ import type { Statement } from 'better-sqlite3';
 import type { MesStore, StoredEvent } from '../store/store';
 import { NotFoundError } from '../util/errors';
 import { addTotals, computeMetrics, emptyTotals, packTotals, unpackTotals, type Totals } from './totals';
-import type { MachineState, OeeOp, WorkstationState } from './types';
+import { decodeJournal, type JournalBatch, type JournaledSignal } from './journal';
+import type { OeeOp, WorkstationState } from './types';
 
 const iso = (t: number) => new Date(t).toISOString();
 
-/** A machine signal as the engine applied it, journaled until the next checkpoint: workstation, time, state, fault code, first count, reject count. */
-export type JournaledSignal = [string, number, MachineState | null, string | null, number | null, number | null];
 
 type Packed = ReturnType<typeof packTotals>;
 type PackedState = Omit<WorkstationState, 'minutes' | 'shifts' | 'order'> & {
@@ -72,7 +71,7 @@ export class OeeRepository {
     const db = store.db;
     this.upsertState = db.prepare(`INSERT INTO oee_workstation_state (line, workstation, clock, state) VALUES (?, ?, ?, ?)
       ON CONFLICT(line, workstation) DO UPDATE SET clock = excluded.clock, state = excluded.state`);
-    this.insertJournal = db.prepare('INSERT INTO oee_signal_journal (line, signals) VALUES (?, ?)');
+    this.insertJournal = db.prepare('INSERT INTO oee_signal_journal (line, signals, names) VALUES (?, ?, ?)');
     this.clearJournal = db.prepare('DELETE FROM oee_signal_journal WHERE line = ?');
     this.insertDowntime = db.prepare(`INSERT OR IGNORE INTO oee_downtime
       (downtime_id, line, workstation, start_time, machine_state, fault_code, order_id, operation_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -98,8 +97,8 @@ export class OeeRepository {
 
   /** Signals journaled since the last checkpoint, oldest first. */
   loadJournal(): JournaledSignal[] {
-    const rows = this.store.db.prepare('SELECT signals FROM oee_signal_journal WHERE line = ? ORDER BY seq').all(this.line) as { signals: string }[];
-    return rows.flatMap((r) => JSON.parse(r.signals) as JournaledSignal[]);
+    const rows = this.store.db.prepare('SELECT signals, names FROM oee_signal_journal WHERE line = ? ORDER BY seq').all(this.line) as { signals: Buffer; names: string }[];
+    return rows.flatMap((r) => decodeJournal(r.signals, r.names));
   }
 
   /** Writes the engine's operations (events and projections); inside `transact` only. */
@@ -108,8 +107,10 @@ export class OeeRepository {
   }
 
   /** Appends a commit's applied signals to the journal, as one row; inside `transact` only. */
-  journal(signals: JournaledSignal[]): void {
-    if (signals.length > 0) this.insertJournal.run(this.line, JSON.stringify(signals));
+  journal(batch: JournalBatch): void {
+    if (batch.size === 0) return;
+    const { signals, names } = batch.encode();
+    this.insertJournal.run(this.line, signals, names);
   }
 
   /** Saves the workstations' states and empties the journal they include; inside `transact` only. */

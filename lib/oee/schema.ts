@@ -23,11 +23,13 @@ export const oeeSchema: SchemaComponent = {
 
           -- Signals applied since the last checkpoint of oee_workstation_state: a restart loads the
           -- checkpoint and replays these, so every acknowledged signal survives a crash.
-          -- One row per group commit: the signals of that commit as a JSON array.
+          -- One row per group commit: the signals of that commit packed as float64s (lib/oee/journal.ts)
+          -- and the workstation and fault-code names they index.
           CREATE TABLE oee_signal_journal (
             seq INTEGER PRIMARY KEY AUTOINCREMENT,
             line TEXT NOT NULL,
-            signals TEXT NOT NULL
+            signals BLOB NOT NULL,
+            names TEXT NOT NULL
           );
 
           CREATE TABLE oee_downtime (

@@ -1,5 +1,5 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
-import { OeeEngine, OeeRepository, parseOeeConfig, reasonPaths, SignalParser, type JournaledSignal, type OeeCommand } from '../../lib/oee';
+import { JournalBatch, OeeEngine, OeeRepository, parseOeeConfig, reasonPaths, SignalParser, type OeeCommand } from '../../lib/oee';
 import type { MesStore, StoreLease, StoredEvent } from '../../lib/store';
 import { bindInput, statusText, type Send, type StoreProvider } from '../shared/adapter';
 
@@ -89,7 +89,7 @@ export = function register(RED: NodeAPI): void {
     // unit writes the engine's operations and journals the turn's signals, or, once a checkpoint
     // is due, saves the workstation states whole and empties the journal.
     const checkpointMs = num(def.checkpointSeconds, 1) * 1000;
-    let journal: JournaledSignal[] = [];
+    let journal = new JournalBatch();
     let checkpointDue = true;
     let lastCheckpoint = 0;
     let commit: Promise<StoredEvent[]> | null = null;
@@ -107,7 +107,7 @@ export = function register(RED: NodeAPI): void {
       commit = null;
       lastCommitAt = Date.now();
       const signals = journal;
-      journal = [];
+      journal = new JournalBatch();
       const events = repo.write(s, engine.drainOps());
       if (checkpointDue || lastCommitAt - lastCheckpoint >= checkpointMs) {
         repo.checkpoint(engine.drainDirty());
@@ -228,7 +228,7 @@ export = function register(RED: NodeAPI): void {
       if (command.kind !== 'signal') return run(command, msg, send);
       const { workstation, time, state, faultCode, counts } = command;
       const outcome = engine.signal(workstation, time, state, faultCode, counts);
-      journal.push([workstation, time, state, faultCode, counts?.first ?? null, counts?.reject ?? null]);
+      journal.push(workstation, time, state, faultCode, counts?.first ?? null, counts?.reject ?? null);
       if (outcome.changed) stateChanged(workstation);
       return committed();
     });
