@@ -26,7 +26,7 @@ interface OeeNodeDef extends NodeDef {
 }
 
 /** Least time between two commits of one OEE node while signals keep coming. */
-const COMMIT_SPACING_MS = 10;
+const COMMIT_SPACING_MS = 25;
 
 const num = (value: unknown, fallback: number) => (value === '' || value === undefined || value === null ? fallback : Number(value));
 
