@@ -142,6 +142,16 @@ describe('mes-oee edge cases', () => {
     assert.match(line.errors[1].message, /no downtime/);
   });
 
+  /* Scheme total + reject, absolute counters: total 1 000 → 1 120 (+120), reject 10 → 14 (+4): good = 120 − 4 = 116. */
+  it('reads total and reject counters: good = total − reject', async () => {
+    const line = await loadLine(dbFile, DAY, { node: { countScheme: 'total-reject', counterMode: 'absolute' } });
+    line.signal('WS-1', '06:00:00', { state: 'running', total: 1000, reject: 10 });
+    line.signal('WS-1', '07:00:00', { total: 1120, reject: 14 });
+    const { shift } = await ws1(line);
+    assert.deepEqual([shift.counts.total, shift.counts.good, shift.counts.reject], [120, 116, 4]);
+    assert.equal(shift.quality, 116 / 120);
+  });
+
   /* Setup 06:00–06:20 then running; startup window 600 s: 3 rejects at 06:25 are startup rejects (reduced yield), 2 at 07:00 are defects. */
   it('books rejects within the startup window after a setup as reduced yield', async () => {
     const line = await loadLine(dbFile, DAY, { node: { startupWindowSeconds: 600 } });
