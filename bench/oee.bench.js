@@ -15,7 +15,7 @@ const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 const { OeeEngine, SignalParser, parseOeeConfig, reasonPaths } = require('../dist/lib/oee');
-const { formatRate, mb } = require('./support');
+const { formatRate, mb, percentile } = require('./support');
 
 v8.setFlagsFromString('--expose_gc');
 const gc = vm.runInNewContext('gc');
@@ -23,6 +23,8 @@ const gc = vm.runInNewContext('gc');
 const WORKSTATIONS = 50;
 const TOTAL = Number(process.env.OEE_BENCH_SIGNALS || 1_000_000);
 const WARMUP = 50_000;
+const ROUNDS = 5;
+const ROUND = 100_000;
 const CHUNK = Number(process.env.OEE_BENCH_CHUNK || 2_000);
 const MAX_IN_FLIGHT = 20_000;
 const START = Date.parse('2026-03-02T07:00:00Z');
@@ -141,7 +143,7 @@ async function pump(runtime, id, stream, count, onMiddle) {
     sent += n;
     if (onMiddle && !middleShown && sent >= count / 2) {
       middleShown = true;
-      onMiddle();
+      onMiddle(finishedNow() / (Number(process.hrtime.bigint() - t0) / 1e9));
     }
     // Let the runtime breathe, and do not run ahead of what the node has finished.
     do await new Promise((resolve) => setImmediate(resolve)); while (sent - finishedNow() > MAX_IN_FLIGHT);
@@ -179,21 +181,32 @@ async function run() {
     const stream = signalStream();
     await pump(runtime, 'oee', stream, WARMUP);
     console.log(`memory at start:  ${memory()}`);
-    const result = await pump(runtime, 'oee', stream, TOTAL, () => console.log(`memory at middle: ${memory()}`));
+    const result = await pump(runtime, 'oee', stream, TOTAL, (rate) => console.log(`memory at middle: ${memory()} (first half ${formatRate(rate)})`));
     console.log(`memory at end:    ${memory()}`);
     console.log(`mes-oee:            ${formatRate(result.rate)} (${result.seconds.toFixed(1)} s) = ${(result.rate / passthrough.rate).toFixed(2)} × passthrough; goal ≥ 50,000/s and ≥ 0.70 ×`);
+    // The machine is shared: alternate short rounds so both nodes see the same load, and compare
+    // each OEE round with the passthrough round just before it.
+    const ratios = [];
+    const changeStream = signalStream();
+    for (let round = 1; round <= ROUNDS; round++) {
+      const base = await pump(runtime, 'change', changeStream, ROUND);
+      const ours = await pump(runtime, 'oee', stream, ROUND);
+      ratios.push(ours.rate / base.rate);
+      console.log(`round ${round}: passthrough ${formatRate(base.rate)}, mes-oee ${formatRate(ours.rate)} = ${(ours.rate / base.rate).toFixed(2)} ×`);
+    }
+    console.log(`median of ${ROUNDS} alternating rounds: ${percentile(ratios, 50).toFixed(2)} × passthrough`);
     const snapshot = await new Promise((resolve) => {
       runtime.completed.push((event) => { if (event.msg.topic === 'oee/snapshot') resolve(event.msg.payload); });
       runtime.node('oee').receive({ topic: 'oee/snapshot', payload: {} });
     });
     const shift = snapshot.line.shift;
-    const counted = shift.counts.good + shift.counts.outsidePlannedTime.good;
+    const counted = shift.counts.good + shift.counts.outsidePlannedTime.good; // all signals fall in one shift
     console.log(`check: ${counted.toLocaleString('en-US')} good counted in shift ${shift.id} of ${stream.good.toLocaleString('en-US')} sent; line OEE ${(shift.oee * 100).toFixed(1)} %`);
   } finally {
     await runtime.RED.stop();
   }
 }
 
-module.exports = { run, startEmbedded, pump, signalStream };
+module.exports = { run };
 
 if (require.main === module) run().then(() => process.exit(0), (err) => { console.error(err); process.exit(1); });
