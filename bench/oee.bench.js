@@ -1,13 +1,14 @@
 // Signals per second through the mes-oee node, side by side with a change-node passthrough in the
-// same Node-RED run (node-red-node-test-helper), and memory over a 1,000,000-signal run.
+// same Node-RED run (an embedded runtime), and memory over a 1,000,000-signal run.
 //
-// Both nodes are measured the same way in one embedded Node-RED runtime: signals go in through
-// node.receive in chunks, the runtime's onComplete hook counts the signals each node has finished
-// (done() called; for the OEE node that is after the group commit that made the signal durable).
-// The stream: 50 workstations, event time advancing 10 ms per signal (so each workstation gets a
-// signal every 500 ms and the run covers 2 h 47 min of event time, across a break); 90 % count
-// increments, 10 % state signals, most repeating the current state, a real state change (short and
-// long stops, setups) about every 2,000 signals per workstation.
+// Both nodes are measured the same way: signals go in through node.receive in chunks, the
+// runtime's onComplete hook counts the signals each node has finished (done() called; for the OEE
+// node that is after the group commit that made the signal durable).
+// The stream: 50 workstations, event time advancing 10 ms per signal (each workstation gets a
+// signal every 500 ms; the run covers about 3 h of one shift, across a break); 90 % count
+// increments, 10 % state signals repeating the current state; a running workstation stops with
+// probability 1/2,000 per signal (70 % for 30 s: micro-stops, 30 % for 10 min: downtime).
+// Environment: OEE_BENCH_SIGNALS (default 1,000,000), OEE_BENCH_CHUNK, OEE_BENCH_DURABILITY.
 const v8 = require('node:v8');
 const vm = require('node:vm');
 const fs = require('node:fs');
