@@ -103,7 +103,7 @@ export class OeeEngine {
   private initial(id: string, t: number): WorkstationState {
     const cfg = this.wsConfig.get(id);
     const ws: WorkstationState = {
-      id, clock: t, lastSignal: t, reported: null, state: 'unknown', since: t, faultCode: null, accountedTo: t,
+      id, clock: t, lastSignal: t, reported: null, reportedFault: null, state: 'unknown', since: t, faultCode: null, accountedTo: t,
       downtimeId: null, counters: { first: null, reject: null },
       product: { material: null, idealMs: cfg?.idealCycleTimeSeconds ? cfg.idealCycleTimeSeconds * 1000 : null, orderId: null, operationKey: null },
       order: null, shifts: {}, minutes: {}, downtimes: {}, lastSetupEnd: null, lateSignals: 0,
@@ -134,10 +134,11 @@ export class OeeEngine {
     if (counts) this.count(ws, t, counts);
     if (state !== null) {
       ws.reported = state;
-      this.setState(ws, t, state, state === 'faulted' ? faultCode : null);
+      ws.reportedFault = state === 'faulted' ? faultCode : null;
+      this.setState(ws, t, state, ws.reportedFault);
     } else if (ws.state === 'unknown' && ws.reported !== null) {
       // Signals are flowing again after a gap: the machine is back in the state it last reported.
-      this.setState(ws, t, ws.reported, ws.faultCode);
+      this.setState(ws, t, ws.reported, ws.reportedFault);
     }
     this.dirty.add(id);
     return { late: false, changed: ws.state !== before };
@@ -188,6 +189,7 @@ export class OeeEngine {
 
   /** Books the open interval up to `t` where its category is known, then closes finished shifts. */
   private bookTo(ws: WorkstationState, t: number): void {
+    this.dirty.add(ws.id);
     const category = this.categoryAt(ws, t);
     if (category !== null) {
       if (ws.downtimeId === null && DOWNTIME_CATEGORIES.has(category) && t > ws.since) this.startDowntime(ws);

@@ -67,6 +67,7 @@ export interface WorkstationState {
   lastSignal: number;
   /** Last state the machine reported (what it returns to after a signal gap). */
   reported: MachineState | null;
+  reportedFault: string | null;
   state: TrackedState;
   since: number;
   faultCode: string | null;

@@ -241,9 +241,10 @@ export = function register(RED: NodeAPI): void {
       if (def.wallClock) {
         engine.advance(Date.now() - graceMs);
         checkpointDue = true;
-        persist().catch((err: unknown) => node.error(err, {}));
       }
       sendSnapshots(engine.workstationIds());
+      // Booking for the snapshots may have closed a shift: store it now, not with the next signal.
+      persist().catch((err: unknown) => node.error(err, {}));
     }, intervalMs) : null;
 
     node.on('close', (done: () => void) => {
