@@ -2,3 +2,4 @@ export * as store from './store';
 export * as orders from './orders';
 export * from './util/errors';
 export * as dispatch from './dispatch';
+export * as oee from './oee';
