@@ -34,7 +34,8 @@ const comment = (id, z, name, info, col = 0, row = 0) => add({ id, type: 'commen
 const fn = (id, z, name, func, outputs, col, row, wires) => add({ id, type: 'function', z, name, func, outputs, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [], wires }, col, row);
 const linkIn = (id, z, name, links, col, row, wires) => add({ id, type: 'link in', z, name, links, wires }, col, row);
 const linkOut = (id, z, name, links, col, row) => add({ id, type: 'link out', z, name, mode: 'link', links }, col, row);
-const debug = (id, z, name, col, row, complete = 'payload') => add({ id, type: 'debug', z, name, active: true, tosidebar: true, console: false, tostatus: true, complete, targetType: 'msg', statusVal: 'payload', statusType: 'auto' }, col, row);
+// Errors also go to the console log, where a plant's log collection finds them.
+const debug = (id, z, name, col, row, complete = 'payload') => add({ id, type: 'debug', z, name, active: true, tosidebar: true, console: complete === 'error', tostatus: true, complete, targetType: 'msg', statusVal: 'payload', statusType: 'auto' }, col, row);
 const catchNode = (id, z, name, scope, col, row, wires) => add({ id, type: 'catch', z, name, scope, uncaught: false, wires }, col, row);
 const inject = (id, z, name, { repeat = '', once = true, onceDelay = 1, topic = '' } = {}, col, row, wires) =>
   add({ id, type: 'inject', z, name, props: [{ p: 'payload' }, { p: 'topic', vt: 'str' }], repeat, crontab: '', once, onceDelay, topic, payload: '', payloadType: 'date', wires }, col, row);
