@@ -1,3 +1,4 @@
 export * as store from './store';
 export * as orders from './orders';
+export * as genealogy from './genealogy';
 export * from './util/errors';

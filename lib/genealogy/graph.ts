@@ -1,0 +1,158 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { Unit } from '../orders/types';
+import type { ItemKind, LotInfo, NodeKind, Relation } from './types';
+
+export interface NodeRow {
+  id: number;
+  kind: NodeKind;
+  key: string;
+  material: string | null;
+  unit: Unit | null;
+  quantity: number;
+  on_hand: number;
+  status: 'released' | 'blocked';
+  origin: LotInfo['origin'] | 'order' | 'material';
+  order_id: string | null;
+  operation_key: string | null;
+  workstation: string | null;
+  actor: string | null;
+  event_time: string | null;
+  event_seq: number | null;
+  blocked_by: string | null;
+  block_reason: string | null;
+  blocked_at: string | null;
+}
+
+export interface NewItem {
+  kind: ItemKind;
+  key: string;
+  material: string;
+  unit: Unit;
+  quantity: number;
+  origin: LotInfo['origin'];
+  orderId?: string | null;
+  operationKey?: string | null;
+  workstation?: string | null;
+  actor?: string | null;
+  eventTime: string;
+  eventSeq: number;
+}
+
+export interface NewLink {
+  from: number;
+  to: number;
+  relation: Relation;
+  quantity: number;
+  unit: Unit;
+  orderId?: string | null;
+  operationKey?: string | null;
+  workstation?: string | null;
+  actor?: string | null;
+  eventTime: string;
+  eventSeq: number;
+  backflush?: boolean;
+}
+
+/**
+ * Prepared statements of the genealogy graph, one set per database connection: a busy line
+ * records thousands of links per second, and preparing SQL per call would cost more than running it.
+ */
+export class Graph {
+  private readonly findItemStmt: Statement;
+  private readonly findNodeStmt: Statement;
+  private readonly insertNodeStmt: Statement;
+  private readonly insertLinkStmt: Statement;
+  private readonly setStockStmt: Statement;
+  private readonly setBlockStmt: Statement;
+  private readonly reachesStmt: Statement;
+
+  private constructor(readonly db: Database) {
+    this.findItemStmt = db.prepare("SELECT * FROM genealogy_nodes WHERE key = ? AND kind IN ('lot', 'serial')");
+    this.findNodeStmt = db.prepare('SELECT id FROM genealogy_nodes WHERE key = ? AND kind = ?');
+    this.insertNodeStmt = db.prepare(`INSERT INTO genealogy_nodes
+      (kind, key, material, unit, quantity, on_hand, origin, order_id, operation_key, workstation, actor, event_time, event_seq)
+      VALUES (@kind, @key, @material, @unit, @quantity, @quantity, @origin, @orderId, @operationKey, @workstation, @actor, @eventTime, @eventSeq)`);
+    this.insertLinkStmt = db.prepare(`INSERT INTO genealogy_links
+      (from_node, to_node, relation, quantity, unit, order_id, operation_key, workstation, actor, event_time, event_seq, backflush)
+      VALUES (@from, @to, @relation, @quantity, @unit, @orderId, @operationKey, @workstation, @actor, @eventTime, @eventSeq, @backflush)`);
+    this.setStockStmt = db.prepare('UPDATE genealogy_nodes SET quantity = ?, on_hand = ? WHERE id = ?');
+    this.setBlockStmt = db.prepare('UPDATE genealogy_nodes SET status = ?, blocked_by = ?, block_reason = ?, blocked_at = ? WHERE id = ?');
+    // UNION (not UNION ALL) visits each node once, so shared inputs and diamonds cost nothing extra.
+    this.reachesStmt = db.prepare(`WITH RECURSIVE down(node) AS (
+        SELECT ? UNION SELECT l.to_node FROM genealogy_links l JOIN down d ON l.from_node = d.node
+      ) SELECT 1 AS found FROM down WHERE node = ? LIMIT 1`);
+  }
+
+  private static readonly cache = new WeakMap<Database, Graph>();
+
+  static of(db: Database): Graph {
+    let graph = Graph.cache.get(db);
+    if (!graph) {
+      graph = new Graph(db);
+      Graph.cache.set(db, graph);
+    }
+    return graph;
+  }
+
+  findItem(key: string): NodeRow | undefined {
+    return this.findItemStmt.get(key) as NodeRow | undefined;
+  }
+
+  /** The node of an order or a material, created on first use. */
+  nodeOf(kind: 'order' | 'material', key: string): number {
+    const row = this.findNodeStmt.get(key, kind) as { id: number } | undefined;
+    if (row) return row.id;
+    return Number(this.insertNodeStmt.run({
+      kind, key, material: kind === 'material' ? key : null, unit: null, quantity: 0, origin: kind,
+      orderId: kind === 'order' ? key : null, operationKey: null, workstation: null, actor: null, eventTime: null, eventSeq: null,
+    }).lastInsertRowid);
+  }
+
+  insertItem(item: NewItem): NodeRow {
+    this.insertNodeStmt.run({
+      orderId: null, operationKey: null, workstation: null, actor: null, ...item,
+    });
+    return this.findItem(item.key) as NodeRow;
+  }
+
+  link(link: NewLink): void {
+    this.insertLinkStmt.run({
+      orderId: null, operationKey: null, workstation: null, actor: null, ...link, backflush: link.backflush ? 1 : 0,
+    });
+  }
+
+  setStock(id: number, quantity: number, onHand: number): void {
+    this.setStockStmt.run(quantity, onHand, id);
+  }
+
+  setBlock(id: number, blocked: boolean, actor: string, reason: string, at: string): void {
+    this.setBlockStmt.run(blocked ? 'blocked' : 'released', actor, reason, at, id);
+  }
+
+  /** Whether `target` can be reached from `start` following links forward (input → output). */
+  reaches(start: number, target: number): boolean {
+    if (start === target) return true;
+    return this.reachesStmt.get(start, target) !== undefined;
+  }
+}
+
+export function lotInfo(row: NodeRow): LotInfo {
+  return {
+    lot: row.key,
+    kind: row.kind as ItemKind,
+    material: row.material as string,
+    quantity: row.quantity,
+    onHand: row.on_hand,
+    unit: row.unit as Unit,
+    status: row.status,
+    origin: row.origin as LotInfo['origin'],
+    orderId: row.order_id,
+    operationKey: row.operation_key,
+    workstation: row.workstation,
+    actor: row.actor,
+    eventTime: row.event_time,
+    blockedBy: row.blocked_by,
+    blockReason: row.block_reason,
+    blockedAt: row.blocked_at,
+  };
+}

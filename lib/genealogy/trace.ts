@@ -1,0 +1,244 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { Unit } from '../orders/types';
+import { NotFoundError } from '../util/errors';
+import { lotInfo, type NodeRow } from './graph';
+import type { LotInfo, NodeKind, Relation } from './types';
+
+export type Direction = 'backward' | 'forward';
+
+export interface TraceEnd {
+  kind: NodeKind;
+  /** Lot or serial number, order id, or material (for consumption without a lot). */
+  id: string;
+  material: string | null;
+}
+
+/** One link of the genealogy: `from` went into `to`. */
+export interface TraceLink {
+  /** Generations from the traced lot: 1 = its direct inputs (backward) or uses (forward). */
+  level: number;
+  relation: Relation;
+  from: TraceEnd;
+  to: TraceEnd;
+  quantity: number;
+  unit: Unit;
+  orderId: string | null;
+  operationKey: string | null;
+  workstation: string | null;
+  /** Who: the operator or system that recorded it. */
+  actor: string | null;
+  eventTime: string;
+  backflush: boolean;
+  eventSeq: number;
+}
+
+export interface TraceResult {
+  direction: Direction;
+  lot: LotInfo;
+  links: TraceLink[];
+  /** Every other lot and serial on the trace, as they are now. */
+  lots: LotInfo[];
+  /** Every order on the trace. */
+  orders: string[];
+}
+
+interface LinkRow {
+  from_node: number;
+  to_node: number;
+  relation: Relation;
+  quantity: number;
+  unit: Unit;
+  order_id: string | null;
+  operation_key: string | null;
+  workstation: string | null;
+  actor: string | null;
+  event_time: string;
+  backflush: number;
+  event_seq: number;
+}
+
+const NODE_COLUMNS = 'id, kind, key, material, unit, quantity, on_hand, status, origin, order_id, operation_key, workstation, actor, event_time, event_seq, blocked_by, block_reason, blocked_at';
+
+class TraceStatements {
+  readonly root: Statement;
+  readonly links: Record<Direction, Statement>;
+  readonly nodes: Statement;
+
+  constructor(db: Database) {
+    this.root = db.prepare(`SELECT ${NODE_COLUMNS} FROM genealogy_nodes WHERE key = ? AND kind IN ('lot', 'serial')`);
+    // One recursive CTE per direction collects the reachable nodes (each once, thanks to UNION);
+    // the links are then read through the same covering index the recursion used, and the nodes
+    // at their ends by primary key.
+    const reach = (near: string, far: string) => `WITH RECURSIVE reach(node) AS (
+        SELECT ? UNION SELECT l.${far} FROM genealogy_links l JOIN reach r ON l.${near} = r.node
+      )`;
+    const linkColumns = 'l.from_node, l.to_node, l.relation, l.quantity, l.unit, l.order_id, l.operation_key, l.workstation, l.actor, l.event_time, l.backflush, l.event_seq';
+    this.links = {
+      backward: db.prepare(`${reach('to_node', 'from_node')} SELECT ${linkColumns} FROM reach r JOIN genealogy_links l ON l.to_node = r.node ORDER BY l.id`),
+      forward: db.prepare(`${reach('from_node', 'to_node')} SELECT ${linkColumns} FROM reach r JOIN genealogy_links l ON l.from_node = r.node ORDER BY l.id`),
+    };
+    this.nodes = db.prepare(`SELECT ${NODE_COLUMNS} FROM genealogy_nodes WHERE id IN (SELECT value FROM json_each(?))`);
+  }
+
+  private static readonly cache = new WeakMap<Database, TraceStatements>();
+
+  static of(db: Database): TraceStatements {
+    let statements = TraceStatements.cache.get(db);
+    if (!statements) {
+      statements = new TraceStatements(db);
+      TraceStatements.cache.set(db, statements);
+    }
+    return statements;
+  }
+}
+
+export function findLot(db: Database, lot: string): LotInfo | undefined {
+  const row = TraceStatements.of(db).root.get(lot) as NodeRow | undefined;
+  return row ? lotInfo(row) : undefined;
+}
+
+const isItem = (row: NodeRow) => row.kind === 'lot' || row.kind === 'serial';
+
+/**
+ * Generations from the root: stepping away from a lot or serial starts a new generation, stepping
+ * from an order to its inputs (or outputs) does not, so an order and what it consumed share a level.
+ * A 0-1 breadth-first search gives every node its nearest generation when paths join again.
+ */
+function generations(rootId: number, links: LinkRow[], direction: Direction, nodes: Map<number, NodeRow>): Map<number, number> {
+  const next = new Map<number, number[]>();
+  for (const link of links) {
+    const near = direction === 'backward' ? link.to_node : link.from_node;
+    const far = direction === 'backward' ? link.from_node : link.to_node;
+    const list = next.get(near);
+    if (list) list.push(far);
+    else next.set(near, [far]);
+  }
+  const level = new Map<number, number>([[rootId, 0]]);
+  const deque: number[] = [rootId];
+  while (deque.length > 0) {
+    const node = deque.shift() as number;
+    const here = level.get(node) as number;
+    const step = nodes.get(node)?.kind === 'order' ? 0 : 1;
+    for (const far of next.get(node) ?? []) {
+      const candidate = here + step;
+      const known = level.get(far);
+      if (known !== undefined && known <= candidate) continue;
+      level.set(far, candidate);
+      if (step === 0) deque.unshift(far);
+      else deque.push(far);
+    }
+  }
+  return level;
+}
+
+/**
+ * Backward: everything that went into the lot, on every level, with quantities, orders,
+ * operations, workstations, operators and times. Forward: everything the lot went into, up to
+ * finished goods. Read-only; no transaction needed.
+ */
+export function trace(db: Database, lot: string, direction: Direction): TraceResult {
+  const statements = TraceStatements.of(db);
+  const root = statements.root.get(lot) as NodeRow | undefined;
+  if (!root) throw new NotFoundError(`lot or serial ${lot} is not known to the MES [unknownLot]`);
+  const rows = statements.links[direction].all(root.id) as LinkRow[];
+  const ids = new Set<number>([root.id]);
+  for (const row of rows) {
+    ids.add(row.from_node);
+    ids.add(row.to_node);
+  }
+  const nodeRows = statements.nodes.all(JSON.stringify([...ids])) as NodeRow[];
+  const nodes = new Map(nodeRows.map((row) => [row.id, row]));
+  const level = generations(root.id, rows, direction, nodes);
+  const end = (id: number): TraceEnd => {
+    const node = nodes.get(id) as NodeRow;
+    return { kind: node.kind, id: node.key, material: node.material };
+  };
+  const links: TraceLink[] = rows.map((row) => ({
+    level: level.get(direction === 'backward' ? row.from_node : row.to_node) ?? 0,
+    relation: row.relation,
+    from: end(row.from_node),
+    to: end(row.to_node),
+    quantity: row.quantity,
+    unit: row.unit,
+    orderId: row.order_id,
+    operationKey: row.operation_key,
+    workstation: row.workstation,
+    actor: row.actor,
+    eventTime: row.event_time,
+    backflush: row.backflush === 1,
+    eventSeq: row.event_seq,
+  }));
+  links.sort((a, b) => a.level - b.level || a.eventSeq - b.eventSeq);
+  return {
+    direction,
+    lot: lotInfo(root),
+    links,
+    lots: nodeRows.filter((row) => isItem(row) && row.id !== root.id).map(lotInfo),
+    orders: nodeRows.filter((row) => row.kind === 'order').map((row) => row.key).sort(),
+  };
+}
+
+export interface RecallOrder {
+  orderId: string;
+  erpReference: string | null;
+  material: string | null;
+  status: string | null;
+}
+
+export interface RecallReport {
+  lot: LotInfo;
+  /** Lots and serials made from the lot that nothing has used further: finished goods, or stock that a recall must reach. */
+  finished: LotInfo[];
+  /** Every lot and serial made from the lot, intermediate ones included. */
+  affected: LotInfo[];
+  orders: RecallOrder[];
+  links: number;
+}
+
+/** For a component lot: the finished lots and serials and the orders it reached. */
+export function recall(db: Database, lot: string): RecallReport {
+  const forward = trace(db, lot, 'forward');
+  const usedFurther = new Set(forward.links.map((link) => `${link.from.kind}|${link.from.id}`));
+  const orderRow = db.prepare('SELECT order_id, erp_reference, material, status FROM orders WHERE order_id = ?');
+  return {
+    lot: forward.lot,
+    finished: forward.lots.filter((item) => !usedFurther.has(`${item.kind}|${item.lot}`)),
+    affected: forward.lots,
+    orders: forward.orders.map((orderId) => {
+      const row = orderRow.get(orderId) as { erp_reference: string | null; material: string; status: string } | undefined;
+      return { orderId, erpReference: row?.erp_reference ?? null, material: row?.material ?? null, status: row?.status ?? null };
+    }),
+    links: forward.links.length,
+  };
+}
+
+const TRACE_COLUMNS = ['level', 'relation', 'from_kind', 'from', 'from_material', 'to_kind', 'to', 'to_material', 'quantity', 'unit',
+  'order_id', 'operation_key', 'workstation', 'actor', 'event_time', 'backflush'];
+const RECALL_COLUMNS = ['role', 'kind', 'lot', 'material', 'quantity', 'on_hand', 'unit', 'status', 'order_id', 'operation_key', 'workstation', 'event_time'];
+
+/** RFC 4180 cell; text that a spreadsheet would run as a formula is prefixed with a quote. */
+function cell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  let text = String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function csv(columns: string[], rows: unknown[][]): string {
+  return [columns, ...rows].map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
+}
+
+export function traceCsv(result: TraceResult): string {
+  return csv(TRACE_COLUMNS, result.links.map((l) => [l.level, l.relation, l.from.kind, l.from.id, l.from.material, l.to.kind, l.to.id, l.to.material,
+    l.quantity, l.unit, l.orderId, l.operationKey, l.workstation, l.actor, l.eventTime, l.backflush]));
+}
+
+export function recallCsv(report: RecallReport): string {
+  const finished = new Set(report.finished.map((item) => item.lot));
+  const row = (role: string, i: LotInfo) => [role, i.kind, i.lot, i.material, i.quantity, i.onHand, i.unit, i.status, i.orderId, i.operationKey, i.workstation, i.eventTime];
+  return csv(RECALL_COLUMNS, [
+    row('component', report.lot),
+    ...report.affected.map((item) => row(finished.has(item.lot) ? 'finished' : 'intermediate', item)),
+  ]);
+}
