@@ -22,7 +22,7 @@ export interface BackflushBatch {
 }
 
 export function backflushCursor(s: MesStore): number {
-  const row = s.db.prepare('SELECT seq FROM genealogy_cursors WHERE name = ?').get(CURSOR) as { seq: number } | undefined;
+  const row = s.statement('SELECT seq FROM genealogy_cursors WHERE name = ?').get(CURSOR) as { seq: number } | undefined;
   return row?.seq ?? 0;
 }
 
@@ -39,7 +39,7 @@ export function backflushCursor(s: MesStore): number {
  * good quantity) are not backflushed.
  */
 export function backflushBatch(s: MesStore, limit = DEFAULT_BACKFLUSH_BATCH, conversions: MaterialConversion[] = []): BackflushBatch {
-  const graph = Graph.of(s.db);
+  const graph = new Graph(s);
   const after = backflushCursor(s);
   const reports = s.readEvents(after, limit, ['quantity.reported']);
   const events: StoredEvent[] = [];
@@ -65,7 +65,7 @@ export function backflushBatch(s: MesStore, limit = DEFAULT_BACKFLUSH_BATCH, con
   }
   const cursor = reports.length > 0 ? reports[reports.length - 1].seq : after;
   if (cursor !== after) {
-    s.db.prepare(`INSERT INTO genealogy_cursors (name, seq) VALUES (?, ?)
+    s.statement(`INSERT INTO genealogy_cursors (name, seq) VALUES (?, ?)
       ON CONFLICT(name) DO UPDATE SET seq = excluded.seq`).run(CURSOR, cursor);
   }
   return { cursor, read: reports.length, events };

@@ -44,7 +44,7 @@ interface OperationRow {
 function orderOperation(s: MesStore, orderId: string, operationKey: string, subject: string): { order: ProductionOrder; operation: OperationRow } {
   const order = getOrderDocument(s, orderId);
   if (!order) throw invalid('orderId', 'unknownOrder', `order ${orderId} does not exist`, subject);
-  const operation = s.db.prepare(`SELECT op.state, op.unit, o.status FROM operations op JOIN orders o ON o.order_id = op.order_id
+  const operation = s.statement(`SELECT op.state, op.unit, o.status FROM operations op JOIN orders o ON o.order_id = op.order_id
     WHERE op.order_id = ? AND op.operation_key = ?`).get(orderId, operationKey) as OperationRow | undefined;
   if (!operation) {
     throw invalid('operationKey', 'unknownOperation', `order ${orderId} has no operation '${operationKey}' (it has ${order.operations.map((o) => o.key).join(', ')})`, subject);
@@ -155,7 +155,7 @@ function componentOf(order: ProductionOrder, material: string, operationKey: str
 
 export function consume(s: MesStore, command: ConsumeCommand, options: GenealogyOptions = {}): CommandOutcome {
   const subject = 'consumption';
-  const graph = Graph.of(s.db);
+  const graph = new Graph(s);
   const { order, operation } = orderOperation(s, command.orderId, command.operationKey, subject);
   refuseClosedOrder(command.orderId, operation);
   const itemKey = command.serial ?? command.lot;
@@ -200,14 +200,14 @@ export function consume(s: MesStore, command: ConsumeCommand, options: Genealogy
 }
 
 function numbered(s: MesStore, graph: Graph, pattern: string, ctx: { material: string; orderId?: string | null; operationKey?: string | null; workstation?: string | null; eventTime: string }, taken: Set<string>): string {
-  const id = nextNumber(s.db, pattern, ctx, (candidate) => taken.has(candidate) || graph.findItem(candidate) !== undefined);
+  const id = nextNumber(s, pattern, ctx, (candidate) => taken.has(candidate) || graph.findItem(candidate) !== undefined);
   taken.add(id);
   return id;
 }
 
 export function produce(s: MesStore, command: ProduceCommand, options: GenealogyOptions = {}): CommandOutcome {
   const subject = 'production';
-  const graph = Graph.of(s.db);
+  const graph = new Graph(s);
   const { order, operation } = orderOperation(s, command.orderId, command.operationKey, subject);
   refuseClosedOrder(command.orderId, operation);
   const material = command.material ?? order.material;
@@ -283,7 +283,7 @@ export function produce(s: MesStore, command: ProduceCommand, options: Genealogy
 /** A lot or serial that comes from outside the plant's production: supplier, other plant, stock. */
 export function receive(s: MesStore, command: ReceiveCommand): CommandOutcome {
   const subject = 'receipt';
-  const graph = Graph.of(s.db);
+  const graph = new Graph(s);
   if (command.lot && command.serial) throw invalid('serial', 'lotOrSerial', 'name a lot or a serial, not both', subject);
   const key = command.serial ?? command.lot;
   if (!key) throw invalid('lot', 'required', 'a lot or a serial is required', subject);
@@ -306,7 +306,7 @@ export function receive(s: MesStore, command: ReceiveCommand): CommandOutcome {
 
 export function split(s: MesStore, command: SplitCommand, options: GenealogyOptions = {}): CommandOutcome {
   const subject = 'split';
-  const graph = Graph.of(s.db);
+  const graph = new Graph(s);
   const parent = knownItem(graph, command.lot, 'lot', subject);
   if (parent.kind !== 'lot') throw invalid('lot', 'serialNotSplittable', `${parent.key} is a serial; a serial cannot be split`, subject);
   refuseBlocked(parent, 'lot');
@@ -346,7 +346,7 @@ export function split(s: MesStore, command: SplitCommand, options: GenealogyOpti
 
 export function merge(s: MesStore, command: MergeCommand, options: GenealogyOptions = {}): CommandOutcome {
   const subject = 'merge';
-  const graph = Graph.of(s.db);
+  const graph = new Graph(s);
   const target = command.into ? knownItem(graph, command.into, 'into', subject) : undefined;
   if (!target && command.sources.length < 2) throw invalid('sources', 'minItems', 'merging into a new lot needs at least two sources', subject);
   const first = knownItem(graph, command.sources[0].lot, 'sources[0].lot', subject);
@@ -391,7 +391,7 @@ export function merge(s: MesStore, command: MergeCommand, options: GenealogyOpti
 
 /** Quality hold: a blocked lot cannot be consumed, split or merged until it is released. */
 export function setBlocked(s: MesStore, command: BlockCommand): CommandOutcome {
-  const graph = Graph.of(s.db);
+  const graph = new Graph(s);
   const item = knownItem(graph, command.lot, 'lot', command.action === 'block' ? 'block' : 'release');
   const blocking = command.action === 'block';
   if ((item.status === 'blocked') === blocking) return outcome(command.action, graph, [item.key], []);

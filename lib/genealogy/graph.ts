@@ -1,4 +1,5 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { Statement } from 'better-sqlite3';
+import type { MesStore } from '../store';
 import type { Unit } from '../orders/types';
 import type { ItemKind, LotInfo, NodeKind, Relation } from './types';
 
@@ -53,46 +54,34 @@ export interface NewLink {
   backflush?: boolean;
 }
 
-/**
- * Prepared statements of the genealogy graph, one set per database connection: a busy line
- * records thousands of links per second, and preparing SQL per call would cost more than running it.
- */
+const SQL = {
+  findItem: "SELECT * FROM genealogy_nodes WHERE key = ? AND kind IN ('lot', 'serial')",
+  findNode: 'SELECT id FROM genealogy_nodes WHERE key = ? AND kind = ?',
+  insertNode: `INSERT INTO genealogy_nodes
+    (kind, key, material, unit, quantity, on_hand, origin, order_id, operation_key, workstation, actor, event_time, event_seq)
+    VALUES (@kind, @key, @material, @unit, @quantity, @quantity, @origin, @orderId, @operationKey, @workstation, @actor, @eventTime, @eventSeq)`,
+  insertLink: `INSERT INTO genealogy_links
+    (from_node, to_node, relation, quantity, unit, order_id, operation_key, workstation, actor, event_time, event_seq, backflush)
+    VALUES (@from, @to, @relation, @quantity, @unit, @orderId, @operationKey, @workstation, @actor, @eventTime, @eventSeq, @backflush)`,
+  setStock: 'UPDATE genealogy_nodes SET quantity = ?, on_hand = ? WHERE id = ?',
+  setBlock: 'UPDATE genealogy_nodes SET status = ?, blocked_by = ?, block_reason = ?, blocked_at = ? WHERE id = ?',
+  // UNION (not UNION ALL) visits each node once, so shared inputs and diamonds cost nothing extra.
+  reaches: `WITH RECURSIVE down(node) AS (
+      SELECT ? UNION SELECT l.to_node FROM genealogy_links l JOIN down d ON l.from_node = d.node
+    ) SELECT 1 AS found FROM down WHERE node = ? LIMIT 1`,
+};
+
+/** The genealogy graph of one store; statements are prepared once per connection by the store. */
 export class Graph {
-  private readonly findItemStmt: Statement;
-  private readonly findNodeStmt: Statement;
-  private readonly insertNodeStmt: Statement;
-  private readonly insertLinkStmt: Statement;
-  private readonly setStockStmt: Statement;
-  private readonly setBlockStmt: Statement;
-  private readonly reachesStmt: Statement;
+  constructor(private readonly store: MesStore) {}
 
-  private constructor(readonly db: Database) {
-    this.findItemStmt = db.prepare("SELECT * FROM genealogy_nodes WHERE key = ? AND kind IN ('lot', 'serial')");
-    this.findNodeStmt = db.prepare('SELECT id FROM genealogy_nodes WHERE key = ? AND kind = ?');
-    this.insertNodeStmt = db.prepare(`INSERT INTO genealogy_nodes
-      (kind, key, material, unit, quantity, on_hand, origin, order_id, operation_key, workstation, actor, event_time, event_seq)
-      VALUES (@kind, @key, @material, @unit, @quantity, @quantity, @origin, @orderId, @operationKey, @workstation, @actor, @eventTime, @eventSeq)`);
-    this.insertLinkStmt = db.prepare(`INSERT INTO genealogy_links
-      (from_node, to_node, relation, quantity, unit, order_id, operation_key, workstation, actor, event_time, event_seq, backflush)
-      VALUES (@from, @to, @relation, @quantity, @unit, @orderId, @operationKey, @workstation, @actor, @eventTime, @eventSeq, @backflush)`);
-    this.setStockStmt = db.prepare('UPDATE genealogy_nodes SET quantity = ?, on_hand = ? WHERE id = ?');
-    this.setBlockStmt = db.prepare('UPDATE genealogy_nodes SET status = ?, blocked_by = ?, block_reason = ?, blocked_at = ? WHERE id = ?');
-    // UNION (not UNION ALL) visits each node once, so shared inputs and diamonds cost nothing extra.
-    this.reachesStmt = db.prepare(`WITH RECURSIVE down(node) AS (
-        SELECT ? UNION SELECT l.to_node FROM genealogy_links l JOIN down d ON l.from_node = d.node
-      ) SELECT 1 AS found FROM down WHERE node = ? LIMIT 1`);
-  }
-
-  private static readonly cache = new WeakMap<Database, Graph>();
-
-  static of(db: Database): Graph {
-    let graph = Graph.cache.get(db);
-    if (!graph) {
-      graph = new Graph(db);
-      Graph.cache.set(db, graph);
-    }
-    return graph;
-  }
+  private get findItemStmt(): Statement { return this.store.statement(SQL.findItem); }
+  private get findNodeStmt(): Statement { return this.store.statement(SQL.findNode); }
+  private get insertNodeStmt(): Statement { return this.store.statement(SQL.insertNode); }
+  private get insertLinkStmt(): Statement { return this.store.statement(SQL.insertLink); }
+  private get setStockStmt(): Statement { return this.store.statement(SQL.setStock); }
+  private get setBlockStmt(): Statement { return this.store.statement(SQL.setBlock); }
+  private get reachesStmt(): Statement { return this.store.statement(SQL.reaches); }
 
   findItem(key: string): NodeRow | undefined {
     return this.findItemStmt.get(key) as NodeRow | undefined;

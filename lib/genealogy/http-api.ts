@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { MesStore } from '../store';
 import { bearerToken, secretsEqual } from '../util/auth';
 import { NotFoundError, type FieldError } from '../util/errors';
 import { recall, recallCsv, trace, traceCsv } from './trace';
@@ -54,7 +54,7 @@ function routeOf(path: string): Route | undefined {
  * GET /mes/v1/trace/backward/:lot, /forward/:lot and /recall/:lot, as JSON or (`?format=csv`) CSV.
  * The same bearer-token scheme as the order API; authentication comes before anything is read.
  */
-export function handleTraceApi(db: Database, req: TraceRequest, config: TraceApiConfig): TraceApiResult {
+export function handleTraceApi(store: MesStore, req: TraceRequest, config: TraceApiConfig): TraceApiResult {
   if (!config.token) {
     return refused(503, 'notConfigured', [{ field: 'Authorization', rule: 'apiTokenConfigured', message: 'the MES trace API has no token configured (set MES_API_TOKEN); every request is refused' }]);
   }
@@ -80,10 +80,10 @@ export function handleTraceApi(db: Database, req: TraceRequest, config: TraceApi
     const name = `${route === 'recall' ? 'recall' : `trace-${route}`}-${lot.replace(/[^A-Za-z0-9._-]/g, '_')}.csv`;
     const csvHeaders = { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${name}"` };
     if (route === 'recall') {
-      const report = recall(db, lot);
+      const report = recall(store, lot);
       return { response: format === 'csv' ? { statusCode: 200, headers: csvHeaders, body: recallCsv(report) } : { statusCode: 200, headers: JSON_TYPE, body: report } };
     }
-    const result = trace(db, lot, route);
+    const result = trace(store, lot, route);
     return { response: format === 'csv' ? { statusCode: 200, headers: csvHeaders, body: traceCsv(result) } : { statusCode: 200, headers: JSON_TYPE, body: result } };
   } catch (err) {
     if (err instanceof NotFoundError) {

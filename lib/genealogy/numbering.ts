@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { MesStore } from '../store';
 
 /** Lot numbers: material, date of the event (UTC) and a counter that restarts each day. */
 export const DEFAULT_LOT_PATTERN = '{material}-{yyyy}{MM}{dd}-{seq:4}';
@@ -48,19 +48,19 @@ function expand(pattern: string, ctx: NumberingContext, seq: string): string {
  * per order. Numbers already taken (typed by hand) are skipped. Runs inside the caller's
  * transaction, so a rolled-back command gives its number back.
  */
-export function nextNumber(db: Database, pattern: string, ctx: NumberingContext, isTaken: (id: string) => boolean): string {
+export function nextNumber(store: MesStore, pattern: string, ctx: NumberingContext, isTaken: (id: string) => boolean): string {
   const problem = patternProblem(pattern);
   if (problem) throw new Error(problem);
   const width = Number(/\{seq(?::(\d{1,2}))?\}/.exec(pattern)?.[1] ?? 1);
   const scope = `${pattern}|${expand(pattern, ctx, '#')}`;
-  const row = db.prepare('SELECT value FROM genealogy_counters WHERE scope = ?').get(scope) as { value: number } | undefined;
+  const row = store.statement('SELECT value FROM genealogy_counters WHERE scope = ?').get(scope) as { value: number } | undefined;
   let value = row?.value ?? 0;
   let id: string;
   do {
     value += 1;
     id = expand(pattern, ctx, String(value).padStart(width, '0'));
   } while (isTaken(id));
-  db.prepare(`INSERT INTO genealogy_counters (scope, value) VALUES (?, ?)
+  store.statement(`INSERT INTO genealogy_counters (scope, value) VALUES (?, ?)
     ON CONFLICT(scope) DO UPDATE SET value = excluded.value`).run(scope, value);
   return id;
 }

@@ -1,4 +1,4 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { MesStore } from '../store';
 import type { Unit } from '../orders/types';
 import { NotFoundError } from '../util/errors';
 import { lotInfo, type NodeRow } from './graph';
@@ -59,41 +59,22 @@ interface LinkRow {
 
 const NODE_COLUMNS = 'id, kind, key, material, unit, quantity, on_hand, status, origin, order_id, operation_key, workstation, actor, event_time, event_seq, blocked_by, block_reason, blocked_at';
 
-class TraceStatements {
-  readonly root: Statement;
-  readonly links: Record<Direction, Statement>;
-  readonly nodes: Statement;
+const ROOT_SQL = `SELECT ${NODE_COLUMNS} FROM genealogy_nodes WHERE key = ? AND kind IN ('lot', 'serial')`;
+// One recursive CTE per direction collects the reachable nodes (each once, thanks to UNION); the
+// links are read through the same covering index the recursion used, and the nodes at their
+// ends by primary key.
+const reach = (near: string, far: string) => `WITH RECURSIVE reach(node) AS (
+    SELECT ? UNION SELECT l.${far} FROM genealogy_links l JOIN reach r ON l.${near} = r.node
+  )`;
+const LINK_COLUMNS = 'l.from_node, l.to_node, l.relation, l.quantity, l.unit, l.order_id, l.operation_key, l.workstation, l.actor, l.event_time, l.backflush, l.event_seq';
+const LINKS_SQL: Record<Direction, string> = {
+  backward: `${reach('to_node', 'from_node')} SELECT ${LINK_COLUMNS} FROM reach r JOIN genealogy_links l ON l.to_node = r.node ORDER BY l.id`,
+  forward: `${reach('from_node', 'to_node')} SELECT ${LINK_COLUMNS} FROM reach r JOIN genealogy_links l ON l.from_node = r.node ORDER BY l.id`,
+};
+const NODES_SQL = `SELECT ${NODE_COLUMNS} FROM genealogy_nodes WHERE id IN (SELECT value FROM json_each(?))`;
 
-  constructor(db: Database) {
-    this.root = db.prepare(`SELECT ${NODE_COLUMNS} FROM genealogy_nodes WHERE key = ? AND kind IN ('lot', 'serial')`);
-    // One recursive CTE per direction collects the reachable nodes (each once, thanks to UNION);
-    // the links are then read through the same covering index the recursion used, and the nodes
-    // at their ends by primary key.
-    const reach = (near: string, far: string) => `WITH RECURSIVE reach(node) AS (
-        SELECT ? UNION SELECT l.${far} FROM genealogy_links l JOIN reach r ON l.${near} = r.node
-      )`;
-    const linkColumns = 'l.from_node, l.to_node, l.relation, l.quantity, l.unit, l.order_id, l.operation_key, l.workstation, l.actor, l.event_time, l.backflush, l.event_seq';
-    this.links = {
-      backward: db.prepare(`${reach('to_node', 'from_node')} SELECT ${linkColumns} FROM reach r JOIN genealogy_links l ON l.to_node = r.node ORDER BY l.id`),
-      forward: db.prepare(`${reach('from_node', 'to_node')} SELECT ${linkColumns} FROM reach r JOIN genealogy_links l ON l.from_node = r.node ORDER BY l.id`),
-    };
-    this.nodes = db.prepare(`SELECT ${NODE_COLUMNS} FROM genealogy_nodes WHERE id IN (SELECT value FROM json_each(?))`);
-  }
-
-  private static readonly cache = new WeakMap<Database, TraceStatements>();
-
-  static of(db: Database): TraceStatements {
-    let statements = TraceStatements.cache.get(db);
-    if (!statements) {
-      statements = new TraceStatements(db);
-      TraceStatements.cache.set(db, statements);
-    }
-    return statements;
-  }
-}
-
-export function findLot(db: Database, lot: string): LotInfo | undefined {
-  const row = TraceStatements.of(db).root.get(lot) as NodeRow | undefined;
+export function findLot(store: MesStore, lot: string): LotInfo | undefined {
+  const row = store.statement(ROOT_SQL).get(lot) as NodeRow | undefined;
   return row ? lotInfo(row) : undefined;
 }
 
@@ -136,17 +117,16 @@ function generations(rootId: number, links: LinkRow[], direction: Direction, nod
  * operations, workstations, operators and times. Forward: everything the lot went into, up to
  * finished goods. Read-only; no transaction needed.
  */
-export function trace(db: Database, lot: string, direction: Direction): TraceResult {
-  const statements = TraceStatements.of(db);
-  const root = statements.root.get(lot) as NodeRow | undefined;
+export function trace(store: MesStore, lot: string, direction: Direction): TraceResult {
+  const root = store.statement(ROOT_SQL).get(lot) as NodeRow | undefined;
   if (!root) throw new NotFoundError(`lot or serial ${lot} is not known to the MES [unknownLot]`);
-  const rows = statements.links[direction].all(root.id) as LinkRow[];
+  const rows = store.statement(LINKS_SQL[direction]).all(root.id) as LinkRow[];
   const ids = new Set<number>([root.id]);
   for (const row of rows) {
     ids.add(row.from_node);
     ids.add(row.to_node);
   }
-  const nodeRows = statements.nodes.all(JSON.stringify([...ids])) as NodeRow[];
+  const nodeRows = store.statement(NODES_SQL).all(JSON.stringify([...ids])) as NodeRow[];
   const nodes = new Map(nodeRows.map((row) => [row.id, row]));
   const level = generations(root.id, rows, direction, nodes);
   const end = (id: number): TraceEnd => {
@@ -196,10 +176,10 @@ export interface RecallReport {
 }
 
 /** For a component lot: the finished lots and serials and the orders it reached. */
-export function recall(db: Database, lot: string): RecallReport {
-  const forward = trace(db, lot, 'forward');
+export function recall(store: MesStore, lot: string): RecallReport {
+  const forward = trace(store, lot, 'forward');
   const usedFurther = new Set(forward.links.map((link) => `${link.from.kind}|${link.from.id}`));
-  const orderRow = db.prepare('SELECT order_id, erp_reference, material, status FROM orders WHERE order_id = ?');
+  const orderRow = store.statement('SELECT order_id, erp_reference, material, status FROM orders WHERE order_id = ?');
   return {
     lot: forward.lot,
     finished: forward.lots.filter((item) => !usedFurther.has(`${item.kind}|${item.lot}`)),

@@ -111,10 +111,10 @@ export = function register(RED: NodeAPI): void {
     function runQuery(query: GenealogyQuery, msg: ReplyMsg, send: Send, store: StoreLease['store']): void {
       const csv = query.format === 'csv';
       if (query.action === 'recall') {
-        const report = recall(store.db, query.lot);
+        const report = recall(store, query.lot);
         msg.payload = csv ? recallCsv(report) : report;
       } else {
-        const result = trace(store.db, query.lot, query.direction);
+        const result = trace(store, query.lot, query.direction);
         msg.payload = csv ? traceCsv(result) : result;
       }
       send([null, msg]);
@@ -126,7 +126,7 @@ export = function register(RED: NodeAPI): void {
       const reply = msg as ReplyMsg;
       const req = (msg as NodeMessageInFlow & { req?: HttpRequestLike }).req;
       if (req && typeof req.method === 'string') {
-        const result = handleTraceApi(lease.store.db, {
+        const result = handleTraceApi(lease.store, {
           method: req.method, path: req.path ?? req.originalUrl ?? '', params: { lot: req.params?.lot }, query: req.query ?? {}, headers: req.headers,
         }, { token });
         reply.statusCode = result.response.statusCode;

@@ -37,14 +37,14 @@ describe('genealogy rules', function () {
     assert.equal(event.workstation, 'WS-1');
     assert.equal(event.actor, 'op:ann');
     assert.equal(event.eventTime, T(6));
-    assert.equal(g.findLot(store.db, 'RM-L1').onHand, 40);
+    assert.equal(g.findLot(store, 'RM-L1').onHand, 40);
   });
 
   it('converts units: 2500 G from a KG lot is 2.5 KG', async function () {
     const out = await run(store, consumeRm({ quantity: 2500, unit: 'G' }));
     assert.equal(out.events[0].payload.quantity, 2.5);
     assert.equal(out.events[0].payload.unit, 'KG');
-    assert.equal(g.findLot(store.db, 'RM-L1').onHand, 47.5);
+    assert.equal(g.findLot(store, 'RM-L1').onHand, 47.5);
   });
 
   it('refuses a unit with no conversion, and accepts it once the material defines one', async function () {
@@ -53,7 +53,7 @@ describe('genealogy rules', function () {
     assert.equal(eventCount(store), before);
     const out = await run(store, consumeRm({ quantity: 2, unit: 'PCE' }), { conversions: [{ material: 'RM-BAR', from: 'PCE', to: 'KG', factor: 2.5 }] });
     assert.equal(out.events[0].payload.quantity, 5);
-    assert.equal(g.findLot(store.db, 'RM-L1').onHand, 45);
+    assert.equal(g.findLot(store, 'RM-L1').onHand, 45);
   });
 
   it('refuses the wrong material: a lot of another material, a material that is no component, a component of another operation', async function () {
@@ -61,7 +61,7 @@ describe('genealogy rules', function () {
     await rejects(run(store, consumeRm({ lot: 'OTHER-1', quantity: 1, unit: 'L' })), 'wrongMaterial');
     await rejects(run(store, consumeRm({ lot: 'OTHER-1', material: 'RM-BAR', quantity: 1, unit: 'L' })), 'wrongMaterial');
     await rejects(run(store, consumeRm({ operationKey: '0020' })), 'wrongOperation');
-    assert.equal(g.findLot(store.db, 'RM-L1').onHand, 50);
+    assert.equal(g.findLot(store, 'RM-L1').onHand, 50);
   });
 
   it('requires a lot for a lot-controlled component, not for others', async function () {
@@ -80,16 +80,16 @@ describe('genealogy rules', function () {
     const before = eventCount(store);
     await rejects(run(store, consumeRm({ quantity: 50.001 })), 'exceedsLotQuantity');
     assert.equal(eventCount(store), before);
-    assert.equal(g.findLot(store.db, 'RM-L1').onHand, 50);
+    assert.equal(g.findLot(store, 'RM-L1').onHand, 50);
     await run(store, consumeRm({ quantity: 50 }));
-    assert.equal(g.findLot(store.db, 'RM-L1').onHand, 0);
+    assert.equal(g.findLot(store, 'RM-L1').onHand, 0);
   });
 
   it('blocks a lot with who and why; a blocked lot cannot be used until released', async function () {
     const blocked = await run(store, { action: 'block', lot: 'RM-L1', reason: 'porosity found', actor: 'qa:bob', eventTime: T(7) });
     assert.equal(blocked.events[0].type, 'lot.blocked');
     assert.deepEqual(blocked.events[0].payload, { lot: 'RM-L1', material: 'RM-BAR', reason: 'porosity found' });
-    const lot = g.findLot(store.db, 'RM-L1');
+    const lot = g.findLot(store, 'RM-L1');
     assert.equal(lot.status, 'blocked');
     assert.equal(lot.blockedBy, 'qa:bob');
     assert.equal(lot.blockReason, 'porosity found');
@@ -100,7 +100,7 @@ describe('genealogy rules', function () {
     assert.equal(again.status, 'unchanged');
     const released = await run(store, { action: 'release', lot: 'RM-L1', reason: 'X-ray passed', actor: 'qa:eve' });
     assert.equal(released.events[0].type, 'lot.released');
-    assert.equal(g.findLot(store.db, 'RM-L1').status, 'released');
+    assert.equal(g.findLot(store, 'RM-L1').status, 'released');
     await run(store, consumeRm());
   });
 
@@ -133,7 +133,7 @@ describe('genealogy rules', function () {
     await rejects(run(store, { action: 'produce', orderId: 'PO-FG', operationKey: '0010', serials: ['X-1', 'X-1'] }), 'duplicateSerial');
     await rejects(run(store, { action: 'produce', orderId: 'PO-FG', operationKey: '0010', lot: 'SN2600001', quantity: 1 }), 'serialProducedTwice');
     assert.equal(eventCount(store), before);
-    assert.equal(g.findLot(store.db, 'X-1'), undefined);
+    assert.equal(g.findLot(store, 'X-1'), undefined);
   });
 
   it('refuses a cycle: a lot consumed by the order that made it, or by one of its descendants', async function () {
@@ -161,8 +161,8 @@ describe('genealogy rules', function () {
     const target = merged.lots[0];
     assert.equal(target.origin, 'merged');
     assert.equal(target.onHand, 23);
-    assert.equal(g.findLot(store.db, 'RM-L1').onHand, 0);
-    assert.equal(g.findLot(store.db, 'RM-L2').onHand, 2);
+    assert.equal(g.findLot(store, 'RM-L1').onHand, 0);
+    assert.equal(g.findLot(store, 'RM-L2').onHand, 2);
     await run(store, { action: 'receive', lot: 'PAINT-1', material: 'PAINT', quantity: 5, unit: 'L' });
     await rejects(run(store, { action: 'merge', sources: [{ lot: 'RM-L2' }, { lot: 'PAINT-1' }] }), 'wrongMaterial');
   });

@@ -37,7 +37,7 @@ describe('genealogy traces', function () {
   afterEach(function () { store.close(); });
 
   it('traces backward through merge, split and two orders, with who, where, when and how much', function () {
-    const result = g.trace(store.db, 'FG-1', 'backward');
+    const result = g.trace(store, 'FG-1', 'backward');
     assert.equal(result.lot.lot, 'FG-1');
     assert.deepEqual(lotsOf(result), ['RM-L1', 'RM-L2', 'SUB-100-20261125-0001', 'SUB-A', 'SUB-A1', 'SUB-A2', 'SUB-X']);
     assert.deepEqual(result.orders, ['PO-FG', 'PO-SUB']);
@@ -57,17 +57,17 @@ describe('genealogy traces', function () {
   });
 
   it('traces forward from a raw lot up to the finished lot, and a bought lot reaches only what it went into', function () {
-    const fromRaw = g.trace(store.db, 'RM-L1', 'forward');
+    const fromRaw = g.trace(store, 'RM-L1', 'forward');
     assert.deepEqual(lotsOf(fromRaw), ['FG-1', 'SUB-100-20261125-0001', 'SUB-A', 'SUB-A1', 'SUB-A2']);
     assert.deepEqual(fromRaw.orders, ['PO-FG', 'PO-SUB']);
-    const fromBought = g.trace(store.db, 'SUB-X', 'forward');
+    const fromBought = g.trace(store, 'SUB-X', 'forward');
     assert.deepEqual(lotsOf(fromBought), ['FG-1', 'SUB-100-20261125-0001']);
     assert.deepEqual(fromBought.orders, ['PO-FG']);
-    assert.deepEqual(g.trace(store.db, 'FG-1', 'forward').links, []);
+    assert.deepEqual(g.trace(store, 'FG-1', 'forward').links, []);
   });
 
   it('reports a recall: finished lots and orders affected by a component lot', function () {
-    const report = g.recall(store.db, 'RM-L2');
+    const report = g.recall(store, 'RM-L2');
     assert.deepEqual(report.finished.map((l) => l.lot), ['FG-1']);
     assert.deepEqual(report.affected.map((l) => l.lot).sort(), ['FG-1', 'SUB-100-20261125-0001', 'SUB-A', 'SUB-A1', 'SUB-A2']);
     assert.deepEqual(report.orders.map((o) => [o.orderId, o.material, o.status]), [['PO-FG', 'FG-100', 'released'], ['PO-SUB', 'SUB-100', 'released']]);
@@ -80,14 +80,14 @@ describe('genealogy traces', function () {
     await run(store, { action: 'produce', orderId: 'PO-FG', operationKey: '0010', serials: ['SN-1', 'SN-2'], eventTime: T(13) });
     await run(store, { action: 'receive', lot: 'SUB-Y', material: 'SUB-100', quantity: 2, unit: 'PCE', eventTime: T(13) });
     await run(store, { action: 'consume', orderId: 'PO-FG', operationKey: '0010', lot: 'SUB-Y', quantity: 1, unit: 'PCE', into: 'SN-1', eventTime: T(14) });
-    assert.equal(linkOf(g.trace(store.db, 'SN-1', 'backward'), 'SUB-Y', 'SN-1').relation, 'consumed');
-    assert.equal(linkOf(g.trace(store.db, 'SN-2', 'backward'), 'SUB-Y', 'SN-2'), undefined);
-    assert.deepEqual(lotsOf(g.trace(store.db, 'SUB-Y', 'forward')), ['SN-1']);
+    assert.equal(linkOf(g.trace(store, 'SN-1', 'backward'), 'SUB-Y', 'SN-1').relation, 'consumed');
+    assert.equal(linkOf(g.trace(store, 'SN-2', 'backward'), 'SUB-Y', 'SN-2'), undefined);
+    assert.deepEqual(lotsOf(g.trace(store, 'SUB-Y', 'forward')), ['SN-1']);
     await assert.rejects(run(store, { action: 'consume', orderId: 'PO-FG', operationKey: '0010', lot: 'SUB-Y', quantity: 1, unit: 'PCE', into: 'SUB-A' }), /intoOtherOrder/);
   });
 
   it('exports a trace as CSV, one row per link', function () {
-    const result = g.trace(store.db, 'FG-1', 'backward');
+    const result = g.trace(store, 'FG-1', 'backward');
     const lines = g.traceCsv(result).trim().split('\r\n');
     assert.equal(lines[0], 'level,relation,from_kind,from,from_material,to_kind,to,to_material,quantity,unit,order_id,operation_key,workstation,actor,event_time,backflush');
     assert.equal(lines.length, result.links.length + 1);
@@ -95,7 +95,7 @@ describe('genealogy traces', function () {
   });
 
   it('answers an unknown lot with NotFoundError naming the rule', function () {
-    assert.throws(() => g.trace(store.db, 'NOPE', 'backward'), (err) => err.name === 'NotFoundError' && /unknownLot/.test(err.message));
+    assert.throws(() => g.trace(store, 'NOPE', 'backward'), (err) => err.name === 'NotFoundError' && /unknownLot/.test(err.message));
   });
 });
 
@@ -129,7 +129,7 @@ describe('backflush cursor', function () {
       const more = await g.runBackflush(store, 1);
       assert.deepEqual(more.map((e) => e.payload.quantity), [10]);
       await run(store, { action: 'produce', orderId: 'PO-SUB', operationKey: '0020', lot: 'SUB-B', quantity: 12.5 });
-      const screws = g.trace(store.db, 'SUB-B', 'backward').links.filter((l) => l.from.id === 'SCREW-M4');
+      const screws = g.trace(store, 'SUB-B', 'backward').links.filter((l) => l.from.id === 'SCREW-M4');
       assert.deepEqual(screws.map((l) => [l.from.kind, l.quantity, l.backflush]), [['material', 40, true], ['material', 10, true]]);
       assert.equal(store.readEvents(0, 1000, ['material.consumed']).length, 2);
     } finally {
