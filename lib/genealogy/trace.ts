@@ -95,19 +95,22 @@ function generations(rootId: number, links: LinkRow[], direction: Direction, nod
     else next.set(near, [far]);
   }
   const level = new Map<number, number>([[rootId, 0]]);
-  const deque: number[] = [rootId];
-  while (deque.length > 0) {
-    const node = deque.shift() as number;
-    const here = level.get(node) as number;
-    const step = nodes.get(node)?.kind === 'order' ? 0 : 1;
-    for (const far of next.get(node) ?? []) {
-      const candidate = here + step;
-      const known = level.get(far);
-      if (known !== undefined && known <= candidate) continue;
-      level.set(far, candidate);
-      if (step === 0) deque.unshift(far);
-      else deque.push(far);
+  // Level by level: 0-steps (order → its inputs) stay in the current frontier, 1-steps go to the next.
+  let frontier = [rootId];
+  for (let here = 0; frontier.length > 0; here += 1) {
+    const following: number[] = [];
+    for (let i = 0; i < frontier.length; i += 1) {
+      const node = frontier[i];
+      if (level.get(node) !== here) continue;
+      const step = nodes.get(node)?.kind === 'order' ? 0 : 1;
+      for (const far of next.get(node) ?? []) {
+        const known = level.get(far);
+        if (known !== undefined && known <= here + step) continue;
+        level.set(far, here + step);
+        (step === 0 ? frontier : following).push(far);
+      }
     }
+    frontier = following;
   }
   return level;
 }
