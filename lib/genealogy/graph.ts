@@ -56,7 +56,9 @@ export interface NewLink {
 
 const SQL = {
   findItem: "SELECT * FROM genealogy_nodes WHERE key = ? AND kind IN ('lot', 'serial')",
-  findNode: 'SELECT id FROM genealogy_nodes WHERE key = ? AND kind = ?',
+  // The kind is a literal so that SQLite can use the partial unique index of that kind.
+  findOrder: "SELECT id FROM genealogy_nodes WHERE key = ? AND kind = 'order'",
+  findMaterial: "SELECT id FROM genealogy_nodes WHERE key = ? AND kind = 'material'",
   insertNode: `INSERT INTO genealogy_nodes
     (kind, key, material, unit, quantity, on_hand, origin, order_id, operation_key, workstation, actor, event_time, event_seq)
     VALUES (@kind, @key, @material, @unit, @quantity, @quantity, @origin, @orderId, @operationKey, @workstation, @actor, @eventTime, @eventSeq)`,
@@ -76,7 +78,6 @@ export class Graph {
   constructor(private readonly store: MesStore) {}
 
   private get findItemStmt(): Statement { return this.store.statement(SQL.findItem); }
-  private get findNodeStmt(): Statement { return this.store.statement(SQL.findNode); }
   private get insertNodeStmt(): Statement { return this.store.statement(SQL.insertNode); }
   private get insertLinkStmt(): Statement { return this.store.statement(SQL.insertLink); }
   private get setStockStmt(): Statement { return this.store.statement(SQL.setStock); }
@@ -89,7 +90,7 @@ export class Graph {
 
   /** The node of an order or a material, created on first use. */
   nodeOf(kind: 'order' | 'material', key: string): number {
-    const row = this.findNodeStmt.get(key, kind) as { id: number } | undefined;
+    const row = this.store.statement(kind === 'order' ? SQL.findOrder : SQL.findMaterial).get(key) as { id: number } | undefined;
     if (row) return row.id;
     return Number(this.insertNodeStmt.run({
       kind, key, material: kind === 'material' ? key : null, unit: null, quantity: 0, origin: kind,
