@@ -40,7 +40,7 @@ interface OperationRow {
   status: string;
 }
 
-/** The order and operation a command refers to; both must exist in the core tables. */
+/** The order and operation a command books to: both must exist in the core tables, the order must be open. */
 function orderOperation(s: MesStore, orderId: string, operationKey: string, subject: string): { order: ProductionOrder; operation: OperationRow } {
   const order = getOrderDocument(s, orderId);
   if (!order) throw invalid('orderId', 'unknownOrder', `order ${orderId} does not exist`, subject);
@@ -49,13 +49,10 @@ function orderOperation(s: MesStore, orderId: string, operationKey: string, subj
   if (!operation) {
     throw invalid('operationKey', 'unknownOperation', `order ${orderId} has no operation '${operationKey}' (it has ${order.operations.map((o) => o.key).join(', ')})`, subject);
   }
-  return { order, operation };
-}
-
-function refuseClosedOrder(orderId: string, operation: OperationRow): void {
   if (operation.status === 'cancelled' || operation.status === 'completed') {
     throw conflict('orderId', 'orderClosed', `order ${orderId} is ${operation.status}; nothing more can be booked to it`);
   }
+  return { order, operation };
 }
 
 function knownItem(graph: Graph, key: string, field: string, subject: string): NodeRow {
@@ -156,8 +153,7 @@ function componentOf(order: ProductionOrder, material: string, operationKey: str
 export function consume(s: MesStore, command: ConsumeCommand, options: GenealogyOptions = {}): CommandOutcome {
   const subject = 'consumption';
   const graph = new Graph(s);
-  const { order, operation } = orderOperation(s, command.orderId, command.operationKey, subject);
-  refuseClosedOrder(command.orderId, operation);
+  const { order } = orderOperation(s, command.orderId, command.operationKey, subject);
   const itemKey = command.serial ?? command.lot;
   const itemField = command.serial ? 'serial' : 'lot';
   if (command.serial && command.lot) throw invalid('serial', 'lotOrSerial', 'name a lot or a serial, not both', subject);
@@ -209,7 +205,6 @@ export function produce(s: MesStore, command: ProduceCommand, options: Genealogy
   const subject = 'production';
   const graph = new Graph(s);
   const { order, operation } = orderOperation(s, command.orderId, command.operationKey, subject);
-  refuseClosedOrder(command.orderId, operation);
   const material = command.material ?? order.material;
   const eventTime = eventTimeOf(s, command);
   const ctx = { material, orderId: command.orderId, operationKey: command.operationKey, workstation: command.workstation, eventTime };

@@ -24,13 +24,8 @@ export interface NodeRow {
   blocked_at: string | null;
 }
 
-export interface NewItem {
-  kind: ItemKind;
-  key: string;
-  material: string;
-  unit: Unit;
-  quantity: number;
-  origin: LotInfo['origin'];
+/** Where, by whom and when something was recorded, and the event that recorded it. */
+export interface Provenance {
   orderId?: string | null;
   operationKey?: string | null;
   workstation?: string | null;
@@ -39,18 +34,21 @@ export interface NewItem {
   eventSeq: number;
 }
 
-export interface NewLink {
+export interface NewItem extends Provenance {
+  kind: ItemKind;
+  key: string;
+  material: string;
+  unit: Unit;
+  quantity: number;
+  origin: LotInfo['origin'];
+}
+
+export interface NewLink extends Provenance {
   from: number;
   to: number;
   relation: Relation;
   quantity: number;
   unit: Unit;
-  orderId?: string | null;
-  operationKey?: string | null;
-  workstation?: string | null;
-  actor?: string | null;
-  eventTime: string;
-  eventSeq: number;
   backflush?: boolean;
 }
 
