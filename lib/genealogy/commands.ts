@@ -258,14 +258,13 @@ export function produce(s: MesStore, command: ProduceCommand, options: Genealogy
       throw conflict('lot', 'cycle', `lot ${lot} is already an input of order ${command.orderId}; it cannot also be its output`);
     }
   }
+  const added = existing ? inUnit(command.quantity, unit, existing.unit as Unit, material, options, 'unit', subject) : command.quantity;
   const event = s.appendEvent({
     type: 'material.produced', ...common,
     payload: { material, lot, quantity: command.quantity, unit },
   });
   let row: NodeRow;
-  let added = command.quantity;
   if (existing) {
-    added = inUnit(command.quantity, unit, existing.unit as Unit, material, options, 'unit', subject);
     graph.setStock(existing.id, roundQuantity(existing.quantity + added), roundQuantity(existing.on_hand + added));
     row = existing;
   } else {

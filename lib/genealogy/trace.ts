@@ -193,6 +193,8 @@ export interface RecallReport {
   finished: LotInfo[];
   /** Every lot and serial made from the lot, intermediate ones included. */
   affected: LotInfo[];
+  /** Affected lots and serials that still hold stock (on hand > 0): what a recall must reach and block. */
+  inStock: LotInfo[];
   orders: RecallOrder[];
   links: number;
 }
@@ -206,6 +208,7 @@ export function recall(store: MesStore, lot: string): RecallReport {
     lot: forward.lot,
     finished: forward.lots.filter((item) => !usedFurther.has(`${item.kind}|${item.lot}`)),
     affected: forward.lots,
+    inStock: forward.lots.filter((item) => item.onHand > 0),
     orders: forward.orders.map((orderId) => {
       const row = orderRow.get(orderId) as { erp_reference: string | null; material: string; status: string } | undefined;
       return { orderId, erpReference: row?.erp_reference ?? null, material: row?.material ?? null, status: row?.status ?? null };

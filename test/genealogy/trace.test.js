@@ -48,6 +48,7 @@ describe('genealogy traces', function () {
   it('reports a recall: finished lots and orders affected by a component lot', function () {
     const report = g.recall(store, 'RM-L2');
     assert.deepEqual(report.finished.map((l) => l.lot), ['FG-1']);
+    assert.deepEqual(report.inStock.map((l) => [l.lot, l.onHand]), [['FG-1', 120]]);
     assert.deepEqual(report.affected.map((l) => l.lot).sort(), ['FG-1', 'SUB-100-20261125-0001', 'SUB-A', 'SUB-A1', 'SUB-A2']);
     assert.deepEqual(report.orders.map((o) => [o.orderId, o.material, o.status]), [['PO-FG', 'FG-100', 'released'], ['PO-SUB', 'SUB-100', 'released']]);
     const csv = g.recallCsv(report).trim().split('\r\n');
