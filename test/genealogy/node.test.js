@@ -131,3 +131,42 @@ describe('mes-genealogy node', function () {
     assert.match((await error).error.message, /\{seq\}/);
   });
 });
+
+describe('mes-genealogy example flow', function () {
+  let file;
+  let lease;
+  beforeEach(async function () {
+    file = tempDbFile();
+    lease = acquireStore(file, { components: ALL_COMPONENTS });
+    await submitOrders(lease.store, [require('../support/orders').validOrder()]);
+    await helper.startServer();
+  });
+  afterEach(async function () {
+    await helper.unload();
+    await helper.stopServer();
+    lease.release();
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  });
+
+  it('runs its inject nodes in order: receive, consume, produce, trace, block, recall', async function () {
+    const core = (p) => require(`@node-red/nodes/core/${p}`);
+    const example = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'examples', 'mes-genealogy.json'), 'utf8'))
+      .map((n) => ({ z: 'tab', ...n, ...(n.type === 'mes-store' ? { path: file } : {}) }));
+    const results = { id: 'probe', type: 'helper', z: 'tab', x: 1, y: 1 };
+    example.find((n) => n.id === 'ex-gen-switch').wires[1].push('probe');
+    await helper.load([storeNode, genealogyNode, core('common/20-inject.js'), core('common/21-debug.js'), core('common/25-catch.js'),
+      core('common/90-comment.js'), core('function/10-switch.js'), core('network/21-httpin.js')],
+    [{ id: 'tab', type: 'tab', label: 'example' }, ...example, results]);
+    const probe = helper.getNode('probe');
+    const replies = [];
+    for (const id of ['ex-gen-receive', 'ex-gen-consume', 'ex-gen-produce', 'ex-gen-trace', 'ex-gen-block', 'ex-gen-recall']) {
+      const reply = next(probe);
+      helper.getNode(id).receive({});
+      replies.push((await reply).payload);
+    }
+    assert.equal(replies[1].lots[0].onHand, 40);
+    assert.equal(replies[3].lots.length, 1);
+    assert.equal(replies[4].lots[0].status, 'blocked');
+    assert.deepEqual(replies[5].finished.map((l) => l.material), ['FG-100']);
+  });
+});
