@@ -97,10 +97,13 @@ export class Graph {
   }
 
   insertItem(item: NewItem): NodeRow {
-    this.insertNodeStmt.run({
-      orderId: null, operationKey: null, workstation: null, actor: null, ...item,
-    });
-    return this.findItem(item.key) as NodeRow;
+    const values = { orderId: null, operationKey: null, workstation: null, actor: null, ...item };
+    const id = Number(this.insertNodeStmt.run(values).lastInsertRowid);
+    return {
+      id, kind: item.kind, key: item.key, material: item.material, unit: item.unit, quantity: item.quantity, on_hand: item.quantity,
+      status: 'released', origin: item.origin, order_id: values.orderId, operation_key: values.operationKey, workstation: values.workstation,
+      actor: values.actor, event_time: item.eventTime, event_seq: item.eventSeq, blocked_by: null, block_reason: null, blocked_at: null,
+    };
   }
 
   link(link: NewLink): void {
