@@ -2,3 +2,4 @@ export * as store from './store';
 export * as orders from './orders';
 export * as genealogy from './genealogy';
 export * from './util/errors';
+export * as dispatch from './dispatch';
