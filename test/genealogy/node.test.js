@@ -28,23 +28,31 @@ function next(helperNode) {
   return new Promise((resolve) => helperNode.once('input', resolve));
 }
 
-describe('mes-genealogy node', function () {
-  let file;
-  let lease;
+/**
+ * A database with `orders`, shared with the nodes under test through the store registry, and a
+ * Node-RED test server; both torn down after each test. `ctx.file` and `ctx.lease` are set per test.
+ */
+function withStoreAndServer(orders) {
+  const ctx = {};
   beforeEach(async function () {
-    file = tempDbFile();
-    lease = acquireStore(file, { components: ALL_COMPONENTS });
-    await submitOrders(lease.store, twoLevelOrders());
+    ctx.file = tempDbFile();
+    ctx.lease = acquireStore(ctx.file, { components: ALL_COMPONENTS });
+    await submitOrders(ctx.lease.store, orders());
     await helper.startServer();
   });
   afterEach(async function () {
     await helper.unload();
     await helper.stopServer();
-    lease.release();
-    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    ctx.lease.release();
+    fs.rmSync(path.dirname(ctx.file), { recursive: true, force: true });
   });
+  return ctx;
+}
 
-  const load = () => new Promise((resolve) => helper.load([storeNode, genealogyNode, require('@node-red/nodes/core/common/25-catch.js')], flow(file), resolve));
+describe('mes-genealogy node', function () {
+  const ctx = withStoreAndServer(twoLevelOrders);
+
+  const load = () => new Promise((resolve) => helper.load([storeNode, genealogyNode, require('@node-red/nodes/core/common/25-catch.js')], flow(ctx.file), resolve));
 
   it('records receipt, consumption and numbered production, events on output 1 and results on output 2', async function () {
     await load();
@@ -83,7 +91,7 @@ describe('mes-genealogy node', function () {
     const gen = helper.getNode('gen');
     const caught = helper.getNode('caught');
     const results = helper.getNode('results');
-    const before = lease.store.lastSeq();
+    const before = ctx.lease.store.lastSeq();
 
     const cases = [
       [{ action: 'consume', orderId: 'PO-SUB', operationKey: '0010', lot: 'NOPE', quantity: 1, unit: 'KG' }, 'unknownLot'],
@@ -97,7 +105,7 @@ describe('mes-genealogy node', function () {
       const msg = await error;
       assert.ok(msg.error.message.includes(rule), `${rule} not in ${msg.error.message}`);
     }
-    assert.equal(lease.store.lastSeq(), before);
+    assert.equal(ctx.lease.store.lastSeq(), before);
 
     const reply = next(results);
     gen.receive({ payload: { action: 'receive', serial: 'SN-BOUGHT', material: 'SUB-100', quantity: 1, unit: 'PCE' } });
@@ -111,7 +119,7 @@ describe('mes-genealogy node', function () {
     await load();
     const gen = helper.getNode('gen');
     const events = helper.getNode('events');
-    const reported = await lease.store.transact((s) => s.appendEvent({
+    const reported = await ctx.lease.store.transact((s) => s.appendEvent({
       type: 'quantity.reported', orderId: 'PO-SUB', operationKey: '0020', workstation: 'WS-3', actor: 'op:cy',
       payload: { commandId: 'c1', shift: 'A', unit: 'PCE', goodQuantity: 25, scrapQuantity: 0, reworkQuantity: 0 },
     }));
@@ -119,11 +127,11 @@ describe('mes-genealogy node', function () {
     gen.receive({ topic: reported.type, payload: reported });
     const consumed = (await event).payload;
     assert.deepEqual(consumed.payload, { material: 'SCREW-M4', quantity: 100, unit: 'PCE', backflush: true, sourceEventId: reported.eventId });
-    assert.equal(lease.store.readEvents(0, 100, ['material.consumed']).length, 1);
+    assert.equal(ctx.lease.store.readEvents(0, 100, ['material.consumed']).length, 1);
   });
 
   it('reports an invalid configuration to Catch nodes on every message', async function () {
-    const bad = flow(file);
+    const bad = flow(ctx.file);
     bad[2].lotPattern = 'no-sequence';
     await new Promise((resolve) => helper.load([storeNode, genealogyNode, require('@node-red/nodes/core/common/25-catch.js')], bad, resolve));
     const error = next(helper.getNode('caught'));
@@ -133,25 +141,12 @@ describe('mes-genealogy node', function () {
 });
 
 describe('mes-genealogy example flow', function () {
-  let file;
-  let lease;
-  beforeEach(async function () {
-    file = tempDbFile();
-    lease = acquireStore(file, { components: ALL_COMPONENTS });
-    await submitOrders(lease.store, [require('../support/orders').validOrder()]);
-    await helper.startServer();
-  });
-  afterEach(async function () {
-    await helper.unload();
-    await helper.stopServer();
-    lease.release();
-    fs.rmSync(path.dirname(file), { recursive: true, force: true });
-  });
+  const ctx = withStoreAndServer(() => [require('../support/orders').validOrder()]);
 
   it('runs its inject nodes in order: receive, consume, produce, trace, block, recall', async function () {
     const core = (p) => require(`@node-red/nodes/core/${p}`);
     const example = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'examples', 'mes-genealogy.json'), 'utf8'))
-      .map((n) => ({ z: 'tab', ...n, ...(n.type === 'mes-store' ? { path: file } : {}) }));
+      .map((n) => ({ z: 'tab', ...n, ...(n.type === 'mes-store' ? { path: ctx.file } : {}) }));
     const results = { id: 'probe', type: 'helper', z: 'tab', x: 1, y: 1 };
     example.find((n) => n.id === 'ex-gen-switch').wires[1].push('probe');
     await helper.load([storeNode, genealogyNode, core('common/20-inject.js'), core('common/21-debug.js'), core('common/25-catch.js'),
