@@ -3,3 +3,4 @@ export * as orders from './orders';
 export * as genealogy from './genealogy';
 export * from './util/errors';
 export * as dispatch from './dispatch';
+export * as oee from './oee';
