@@ -1,5 +1,6 @@
 export * as store from './store';
 export * as orders from './orders';
+export * as genealogy from './genealogy';
 export * from './util/errors';
 export * as dispatch from './dispatch';
 export * as oee from './oee';
