@@ -606,6 +606,16 @@ const genealogyEvents = namedLink('link out', 'genealogy events');
 if (registered.has('mes-genealogy') && genealogyCommands && genealogyResults) {
   connect('plant-link-out-lot-scans', genealogyCommands.id);
   connect('plant-link-out-trace-query', genealogyCommands.id);
+  // the warehouse delivers the raw material lot of each demo order, for the operator to scan
+  const ez = 'plant-tab-erp';
+  byId('plant-http-post-demo-order').wires[0].push('plant-fn-demo-lot');
+  fn('plant-fn-demo-lot', ez, 'warehouse delivers its lot', `if (msg.statusCode !== 201) return null;
+const order = msg.payload;
+const lot = 'RM-BAR-' + order.orderId;
+node.status({ text: lot });
+return { topic: 'receive', payload: { action: 'receive', lot, material: 'RM-BAR', quantity: 100, unit: 'KG', supplier: 'DEMO-SUPPLIER', actor: 'warehouse' } };`, 1, 3, 8, [['plant-link-out-demo-lot']]);
+  linkOut('plant-link-out-demo-lot', ez, 'genealogy commands', [], 4, 8);
+  connect('plant-link-out-demo-lot', genealogyCommands.id);
   if (genealogyEvents) connect(genealogyEvents.id, L.events);
   const z = 'plant-tab-trace';
   byId('plant-ui-trace-form').wires = [['plant-fn-trace-query']];
