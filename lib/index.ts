@@ -1,3 +1,5 @@
 export * as store from './store';
 export * as orders from './orders';
 export * from './util/errors';
+export * as erp from './erp';
+export * as outbox from './outbox';
