@@ -51,6 +51,9 @@ function b2mmlOperationsSchedule() {
     <SegmentRequirement>
       <ID>0010</ID>
       <Description>Turn &amp; face</Description>
+      <ProcessSegmentID>TURNING</ProcessSegmentID>
+      <OperationsDefinitionID>FG-100-R1</OperationsDefinitionID>
+      <OperationsSegmentID>0010</OperationsSegmentID>
       <EquipmentRequirement><ID>E1</ID><EquipmentID>WC-TURN</EquipmentID></EquipmentRequirement>
       <MaterialRequirement><ID>M1</ID><MaterialDefinitionID>RM-BAR</MaterialDefinitionID><MaterialUse>Consumed</MaterialUse>
         <Quantity><QuantityString>25</QuantityString><UnitOfMeasure>KG</UnitOfMeasure></Quantity></MaterialRequirement>
@@ -60,6 +63,9 @@ function b2mmlOperationsSchedule() {
     <SegmentRequirement>
       <ID>0020</ID>
       <Description>Assemble</Description>
+      <ProcessSegmentID>ASSEMBLY</ProcessSegmentID>
+      <OperationsDefinitionID>FG-100-R1</OperationsDefinitionID>
+      <OperationsSegmentID>0020</OperationsSegmentID>
       <EquipmentRequirement><ID>E2</ID><EquipmentID>WC-ASSY</EquipmentID></EquipmentRequirement>
       <MaterialRequirement><ID>M3</ID><MaterialDefinitionID>SCREW-M4</MaterialDefinitionID><MaterialUse>Consumed</MaterialUse>
         <Quantity><QuantityString>400</QuantityString><UnitOfMeasure>PCE</UnitOfMeasure></Quantity></MaterialRequirement>
