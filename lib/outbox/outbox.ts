@@ -3,6 +3,7 @@ import type { Statement } from 'better-sqlite3';
 import { ERP_EVENT_TYPES, toCanonicalActual } from '../erp/actual';
 import type { CanonicalActual, Dialect, DialectOptions, ErpRequest, MappingContext } from '../erp/types';
 import { getOrderDocument } from '../orders/intake';
+import type { ProductionOrder } from '../orders/types';
 import { toStoredEvent, type EventRow, type MesStore } from '../store/store';
 import { ConflictError, NotFoundError } from '../util/errors';
 import { classify, DEFAULT_BACKOFF, retryDelay, type BackoffPolicy, type Outcome } from './policy';
@@ -108,6 +109,7 @@ export interface RetrySelector {
 }
 
 const MAX_STORED_RESPONSE = 16 * 1024;
+const ORDER_CACHE_SIZE = 256;
 const OUTBOX_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** Outbox names in use per database, so two nodes never drive the same cursor. */
@@ -154,6 +156,7 @@ export class ErpOutbox {
   private delivered = 0;
   private retried = 0;
   private readonly sql: Record<string, Statement>;
+  private readonly orders = new Map<string, { revision: number; order: ProductionOrder }>();
 
   constructor(store: MesStore, options: OutboxOptions) {
     if (!OUTBOX_NAME.test(options.name)) throw new Error(`outbox name '${options.name}' must be 1-64 letters, digits or ._- starting with a letter or digit`);
@@ -194,6 +197,7 @@ export class ErpOutbox {
       headOfLane: db.prepare(`SELECT seq, state FROM outbox_messages
         WHERE outbox = ? AND lane = ? AND state IN ('pending', 'quarantined') ORDER BY seq LIMIT 1`),
       event: db.prepare('SELECT * FROM events WHERE seq = ?'),
+      orderRevision: db.prepare('SELECT revision FROM orders WHERE order_id = ?'),
       issuesBefore: db.prepare(`SELECT * FROM events WHERE order_id = ? AND type = 'material.consumed' AND seq < ?
         AND seq > COALESCE((SELECT MAX(seq) FROM events WHERE order_id = ? AND type = 'material.produced' AND seq < ?), 0) ORDER BY seq`),
       close: db.prepare(`UPDATE outbox_messages SET state = ?, attempts = attempts + ?, last_attempt_at = ?, last_status = ?,
@@ -341,9 +345,27 @@ export class ErpOutbox {
     this.retryTimer.unref?.();
   }
 
-  private mappingContext(actual: CanonicalActual, orderId: string): MappingContext {
+  /**
+   * The order document, parsed once per revision: every actual of a backlog needs its order, and
+   * re-reading and re-parsing it per message would cost more than the send itself.
+   */
+  private orderOf(orderId: string): ProductionOrder | undefined {
+    if (!orderId) return undefined;
+    const revision = (this.sql.orderRevision.get(orderId) as { revision: number } | undefined)?.revision;
+    if (revision === undefined) return undefined;
+    const cached = this.orders.get(orderId);
+    if (cached && cached.revision === revision) return cached.order;
+    const order = getOrderDocument(this.store, orderId);
+    if (order) {
+      if (this.orders.size >= ORDER_CACHE_SIZE) this.orders.delete(this.orders.keys().next().value as string);
+      this.orders.set(orderId, { revision, order });
+    }
+    return order;
+  }
+
+  private mappingContext(actual: CanonicalActual, orderId: string, order: ProductionOrder | undefined): MappingContext {
     return {
-      order: orderId ? getOrderDocument(this.store, orderId) : undefined,
+      order,
       options: this.options.dialectOptions,
       goodsIssuesBefore: () => (this.sql.issuesBefore.all(orderId, actual.seq, orderId, actual.seq) as EventRow[])
         .map((row) => toCanonicalActual(toStoredEvent(row), undefined)),
@@ -365,8 +387,9 @@ export class ErpOutbox {
       const orderId = event.orderId ?? '';
       let request: ErpRequest | null;
       try {
-        const actual = toCanonicalActual(event, orderId ? getOrderDocument(this.store, orderId) : undefined);
-        request = this.options.dialect.map(actual, this.mappingContext(actual, orderId));
+        const order = this.orderOf(orderId);
+        const actual = toCanonicalActual(event, order);
+        request = this.options.dialect.map(actual, this.mappingContext(actual, orderId, order));
       } catch (err) {
         // A mapping that throws would throw again on every retry: quarantine with the reason.
         this.finishLane(message, { kind: 'quarantine' }, { statusCode: 'mapping', payload: (err as Error).message });

@@ -5,7 +5,11 @@
 const http = require('node:http');
 
 class MockErp {
-  constructor() {
+  /** @param {{ record?: boolean }} [options] record: false keeps only counts (benchmarks with millions of requests). */
+  constructor(options = {}) {
+    this.record = options.record !== false;
+    /** Requests answered with 2xx, duplicates included. */
+    this.acknowledgedCount = 0;
     this.mode = 'up';
     this.delayMs = 0;
     this.retryAfter = '1';
@@ -99,10 +103,11 @@ class MockErp {
       const answer = () => {
         const status = (this.override && this.override(record)) || { up: 201, slow: 201, 500: 500, 429: 429, 400: 400 }[this.mode] || 201;
         record.status = status;
-        this.requests.push(record);
+        if (status >= 200 && status < 300) this.acknowledgedCount += 1;
+        if (this.record) this.requests.push(record);
         const headers = { 'Content-Type': 'application/json' };
         if (status === 429) headers['Retry-After'] = this.retryAfter;
-        if (status >= 200 && status < 300) this.acknowledged.set(record.key, (this.acknowledged.get(record.key) || 0) + 1);
+        if (this.record && status >= 200 && status < 300) this.acknowledged.set(record.key, (this.acknowledged.get(record.key) || 0) + 1);
         const reply = status === 400 ? { error: { code: 'CO/055', message: { lang: 'en', value: 'Operation 9999 does not exist' } } }
           : status >= 300 ? { error: `mock ERP answers ${status}` } : { d: { ConfirmationGroup: String(this.requests.length) } };
         res.writeHead(status, headers);
@@ -118,8 +123,8 @@ class MockErp {
   }
 }
 
-async function startMockErp(port) {
-  return new MockErp().start(port);
+async function startMockErp(port, options) {
+  return new MockErp(options).start(port);
 }
 
 module.exports = { MockErp, startMockErp };
