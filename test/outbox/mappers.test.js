@@ -47,6 +47,12 @@ describe('canonical actual', () => {
     assert.equal(actual.operationSequence, 10);
   });
 
+  it('of every ERP-relevant event type validates against schemas/actual.schema.json', () => {
+    const { createAjv } = require('../../dist/lib/util/json-schema');
+    const validate = createAjv().compile(require('../../schemas/actual.schema.json'));
+    for (const e of Object.values(EVENTS)) assert.ok(validate(toCanonicalActual(e, order)), `${e.type}: ${JSON.stringify(validate.errors)}`);
+  });
+
   it('is POSTed unchanged in the canonical dialect', () => {
     const request = map('canonical', EVENTS.produced);
     assert.equal(request.path, '/actuals');

@@ -149,3 +149,23 @@ describe('mes-erp-order-in node', function () {
     });
   });
 });
+
+describe('ERP outbox example flows', function () {
+  this.timeout(20000);
+  afterEach(() => helper.unload());
+  const debugNode = require('@node-red/nodes/core/common/21-debug.js');
+  const injectNode = require('@node-red/nodes/core/common/20-inject.js');
+  const commentNode = require('@node-red/nodes/core/common/90-comment.js');
+
+  for (const dialect of ['sap', 'erpnext', 'b2mml']) {
+    it(`examples/mes-erp-outbox-${dialect}.json deploys with only core nodes and ours`, async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mes-example-'));
+      const flow = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'examples', `mes-erp-outbox-${dialect}.json`), 'utf8'))
+        .map((n) => (n.type === 'mes-store' ? { ...n, path: path.join(dir, 'mes.db') } : n.z === '' ? { ...n, z: 'tab' } : n));
+      await helper.load([storeNode, outboxNode, httpRequestNode, debugNode, injectNode, commentNode], [{ id: 'tab', type: 'tab' }, ...flow]);
+      const outbox = helper.getNode(`${dialect}-outbox`);
+      assert.ok(outbox, 'the outbox node started');
+      assert.equal(outbox.type, 'mes-erp-outbox');
+    });
+  }
+});
