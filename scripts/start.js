@@ -27,7 +27,8 @@ if (!fs.existsSync(userPackage)) {
 // Node-RED keeps credentials beside the user directory, not the flow file. The shipped file holds
 // only ${ENV} references; merge in those the user's file lacks, never overwriting what was entered.
 const shippedCredentials = JSON.parse(fs.readFileSync(path.join(repoRoot, 'flows', 'flows_cred.json'), 'utf8'));
-const userCredentialsFile = path.join(userDir, 'flows_cred.json');
+const flowFile = process.env.MES_FLOW_FILE || path.join(repoRoot, 'flows', 'flows.json');
+const userCredentialsFile = path.join(userDir, `${path.basename(flowFile, path.extname(flowFile))}_cred.json`);
 const userCredentials = fs.existsSync(userCredentialsFile) ? JSON.parse(fs.readFileSync(userCredentialsFile, 'utf8')) : {};
 if (!('$' in userCredentials)) {
   fs.writeFileSync(userCredentialsFile, JSON.stringify({ ...shippedCredentials, ...userCredentials }, null, 4));

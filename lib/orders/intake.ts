@@ -58,11 +58,11 @@ const isStarted = (op: OperationRow) => !NOT_STARTED_STATES.includes(op.state);
 const hasActuals = (op: OperationRow) => isStarted(op) || op.good_quantity > 0 || op.scrap_quantity > 0 || op.rework_quantity > 0;
 
 function findOrder(store: MesStore, orderId: string): OrderRow | undefined {
-  return store.db.prepare('SELECT * FROM orders WHERE order_id = ?').get(orderId) as OrderRow | undefined;
+  return store.statement('SELECT * FROM orders WHERE order_id = ?').get(orderId) as OrderRow | undefined;
 }
 
 function operationsOf(store: MesStore, orderId: string): OperationRow[] {
-  return store.db.prepare('SELECT * FROM operations WHERE order_id = ? ORDER BY sequence').all(orderId) as OperationRow[];
+  return store.statement('SELECT * FROM operations WHERE order_id = ? ORDER BY sequence').all(orderId) as OperationRow[];
 }
 
 /** Good units of the order's last operation: what the order has produced so far. */
@@ -102,7 +102,7 @@ function conflictsWithActuals(order: ProductionOrder, existing: OrderRow, operat
 
 function writeOrderRow(store: MesStore, order: ProductionOrder, hash: string, revision: number, status: OrderStatus, eventSeq: number, createdAt: string): void {
   const now = store.nowIso();
-  store.db.prepare(`INSERT INTO orders (order_id, erp_reference, plant, material, quantity, unit, priority,
+  store.statement(`INSERT INTO orders (order_id, erp_reference, plant, material, quantity, unit, priority,
       scheduled_start, scheduled_end, status, revision, content_hash, document, created_at, updated_at, last_event_seq)
     VALUES (@orderId, @erpReference, @plant, @material, @quantity, @unit, @priority, @start, @end, @status, @revision, @hash, @document, @createdAt, @now, @seq)
     ON CONFLICT(order_id) DO UPDATE SET erp_reference = excluded.erp_reference, plant = excluded.plant,
@@ -131,11 +131,11 @@ function writeOrderRow(store: MesStore, order: ProductionOrder, hash: string, re
 
 /** Inserts new operations, updates kept ones (their actuals stay), drops those without actuals. */
 function writeOperations(store: MesStore, order: ProductionOrder, current: OperationRow[]): void {
-  const upsert = store.db.prepare(`INSERT INTO operations (order_id, operation_key, sequence, work_center, planned_quantity, unit, state)
+  const upsert = store.statement(`INSERT INTO operations (order_id, operation_key, sequence, work_center, planned_quantity, unit, state)
     VALUES (?, ?, ?, ?, ?, ?, 'pending')
     ON CONFLICT(order_id, operation_key) DO UPDATE SET sequence = excluded.sequence, work_center = excluded.work_center,
       planned_quantity = excluded.planned_quantity, unit = excluded.unit`);
-  const remove = store.db.prepare('DELETE FROM operations WHERE order_id = ? AND operation_key = ?');
+  const remove = store.statement('DELETE FROM operations WHERE order_id = ? AND operation_key = ?');
   const keep = new Set(order.operations.map((op) => op.key));
   for (const op of current) {
     if (!keep.has(op.operation_key)) remove.run(order.orderId, op.operation_key);
@@ -221,8 +221,8 @@ export function cancelOrder(store: MesStore, orderId: string, request: CancelReq
     payload: { reason: request.reason, forced: running, operationsCancelled: cancelledOperations },
   });
   const now = store.nowIso();
-  store.db.prepare('UPDATE orders SET status = ?, updated_at = ?, last_event_seq = ? WHERE order_id = ?').run('cancelled', now, event.seq, orderId);
-  store.db.prepare("UPDATE operations SET state = 'cancelled' WHERE order_id = ? AND state <> 'completed'").run(orderId);
+  store.statement('UPDATE orders SET status = ?, updated_at = ?, last_event_seq = ? WHERE order_id = ?').run('cancelled', now, event.seq, orderId);
+  store.statement("UPDATE operations SET state = 'cancelled' WHERE order_id = ? AND state <> 'completed'").run(orderId);
   return { status: 'cancelled', orderId, event };
 }
 

@@ -99,6 +99,7 @@ export class MesStore {
   private pending: PendingWork[] = [];
   private flushScheduled = false;
   private closed = false;
+  private readonly statements = new Map<string, Statement>();
   private readonly insertEvent: Statement;
   private readonly savepoint: Statement;
   private readonly releaseSavepoint: Statement;
@@ -133,6 +134,19 @@ export class MesStore {
       throw err;
     }
     return new MesStore(file, db, now);
+  }
+
+  /**
+   * A prepared statement for `sql`, prepared once per connection: hot paths (every order, every
+   * operator command) should not pay SQLite's parse and plan on each call.
+   */
+  statement(sql: string): Statement {
+    let prepared = this.statements.get(sql);
+    if (!prepared) {
+      prepared = this.db.prepare(sql);
+      this.statements.set(sql, prepared);
+    }
+    return prepared;
   }
 
   get isOpen(): boolean {
@@ -220,16 +234,16 @@ export class MesStore {
     const rows = types && types.length > 0
       ? this.db.prepare(`SELECT * FROM events WHERE seq > ? AND type IN (${types.map(() => '?').join(',')}) ORDER BY seq LIMIT ?`)
         .all(afterSeq, ...types, limit)
-      : this.db.prepare('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?').all(afterSeq, limit);
+      : this.statement('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?').all(afterSeq, limit);
     return (rows as EventRow[]).map(toStoredEvent);
   }
 
   eventsOfOrder(orderId: string): StoredEvent[] {
-    return (this.db.prepare('SELECT * FROM events WHERE order_id = ? ORDER BY seq').all(orderId) as EventRow[]).map(toStoredEvent);
+    return (this.statement('SELECT * FROM events WHERE order_id = ? ORDER BY seq').all(orderId) as EventRow[]).map(toStoredEvent);
   }
 
   lastSeq(): number {
-    const row = this.db.prepare('SELECT MAX(seq) AS seq FROM events').get() as { seq: number | null };
+    const row = this.statement('SELECT MAX(seq) AS seq FROM events').get() as { seq: number | null };
     return row.seq ?? 0;
   }
 

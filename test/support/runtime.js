@@ -21,18 +21,18 @@ function freePort() {
   });
 }
 
-async function waitForHttp(url, child, timeoutMs) {
+/**
+ * Node-RED listens before its flows run: until "Started flows" an http in route answers with
+ * express's 404. So wait for that line, not just for the port.
+ */
+async function waitUntilFlowsStarted(child, output, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`Node-RED exited with ${child.exitCode} before it listened`);
-    try {
-      await fetch(url);
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`Node-RED exited (${child.exitCode ?? child.signalCode}) before its flows started`);
+    if (/Started flows/.test(output())) return;
+    await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`Node-RED did not listen on ${url} within ${timeoutMs} ms`);
+  throw new Error(`Node-RED did not start its flows within ${timeoutMs} ms`);
 }
 
 /**
@@ -48,7 +48,7 @@ async function startRuntime(options = {}) {
     PORT: String(port),
     MES_USER_DIR: userDir,
     MES_DB: path.join(userDir, 'mes', 'mes.db'),
-    MES_LOG_LEVEL: 'warn',
+    MES_LOG_LEVEL: 'info',
     ...options.env,
   };
   const child = spawn(process.execPath, [path.join(repoRoot, 'scripts', 'start.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -57,7 +57,7 @@ async function startRuntime(options = {}) {
   child.stderr.on('data', (d) => { output += d; });
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitForHttp(`${url}/`, child, 30000);
+    await waitUntilFlowsStarted(child, () => output, 60000);
   } catch (err) {
     child.kill('SIGKILL');
     err.message += `\n${output}`;
