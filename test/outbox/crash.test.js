@@ -65,6 +65,7 @@ describe('ERP outbox across kill -9', function () {
       assert.deepEqual(perOrder.get(id), events.filter((e) => e.orderId === id).map((e) => e.eventId), `order of ${id}`);
     }
     const duplicates = [...erp.acknowledged.values()].filter((n) => n > 1).length;
-    assert.ok(duplicates <= 4, `at most the requests in flight at the kill were sent twice (${duplicates})`);
+    // Per order at most the request in flight and the one acknowledged but not yet committed.
+    assert.ok(duplicates <= 8, `at most two actuals per order in flight at the kill were sent twice (${duplicates})`);
   });
 });
