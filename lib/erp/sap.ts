@@ -71,6 +71,7 @@ function prune(body: Record<string, unknown>): Record<string, unknown> {
  */
 export const sapDialect: Dialect = {
   name: 'sap',
+  csrfToken: true,
   map(actual: CanonicalActual, context: MappingContext) {
     const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
     switch (actual.kind) {

@@ -82,6 +82,12 @@ export interface MappingContext {
 
 export interface Dialect {
   name: DialectName;
+  /**
+   * The ERP wants a CSRF token on modifying requests (SAP Gateway): the outbox fetches one with
+   * `GET <base URL>/` and `x-csrf-token: Fetch` when the ERP answers 403 `x-csrf-token: Required`,
+   * and sends it with the session cookies on every request after.
+   */
+  csrfToken?: boolean;
   /** The request reporting `actual`, or null when this ERP has nothing to book for it. */
   map(actual: CanonicalActual, context: MappingContext): ErpRequest | null;
 }

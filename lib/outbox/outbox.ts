@@ -6,7 +6,7 @@ import { getOrderDocument } from '../orders/intake';
 import type { ProductionOrder } from '../orders/types';
 import { toStoredEvent, type EventRow, type MesStore } from '../store/store';
 import { ConflictError, NotFoundError } from '../util/errors';
-import { classify, DEFAULT_BACKOFF, retryDelay, type BackoffPolicy, type Outcome } from './policy';
+import { classify, DEFAULT_BACKOFF, header, retryDelay, type BackoffPolicy, type Outcome } from './policy';
 
 /** Correlates a request with its response; Node-RED's http request node carries it through on the msg. */
 export interface Correlation {
@@ -16,12 +16,14 @@ export interface Correlation {
   eventId: string;
   /** One per send: a late answer to an earlier send of the same message is recognised and ignored. */
   token: string;
+  /** Set on the request that fetches an SAP CSRF token (it carries no actual). */
+  purpose?: 'csrf';
 }
 
 /** A request for Node-RED's `http request` node (method, url and headers from msg). */
 export interface OutboundRequest {
   topic: string;
-  method: ErpRequest['method'];
+  method: ErpRequest['method'] | 'GET';
   url: string;
   headers: Record<string, string>;
   payload: unknown;
@@ -92,6 +94,8 @@ interface InFlight {
   seq: number;
   token?: string;
   watchdog?: NodeJS.Timeout;
+  /** The CSRF token the request carried, so that a late 403 does not throw away a newer token. */
+  csrfToken?: string;
 }
 
 interface MessageRow {
@@ -156,6 +160,8 @@ export class ErpOutbox {
   private delivered = 0;
   private retried = 0;
   private readonly sql: Record<string, Statement>;
+  /** SAP Gateway session: the CSRF token and the cookies it belongs to; `fetching` is the token of the request on its way. */
+  private csrf: { token?: string; cookie?: string; fetching?: string } = {};
   private readonly orders = new Map<string, { revision: number; order: ProductionOrder }>();
 
   constructor(store: MesStore, options: OutboxOptions) {
@@ -209,6 +215,8 @@ export class ErpOutbox {
       delayLane: db.prepare('UPDATE outbox_lanes SET next_attempt_ms = ?, wait_reason = ? WHERE outbox = ? AND lane = ?'),
       wakeUnreachable: db.prepare(`UPDATE outbox_lanes SET next_attempt_ms = 0, wait_reason = NULL
         WHERE outbox = ? AND blocked = 0 AND wait_reason = 'unreachable'`),
+      wakeCsrf: db.prepare(`UPDATE outbox_lanes SET next_attempt_ms = 0, wait_reason = NULL
+        WHERE outbox = ? AND blocked = 0 AND wait_reason = 'csrf'`),
       requeue: db.prepare("UPDATE outbox_messages SET state = 'pending' WHERE outbox = ? AND seq = ? AND state = 'quarantined'"),
       discard: db.prepare("UPDATE outbox_messages SET state = 'discarded', resolved_at = ?, resolved_by = ?, reason = ? WHERE outbox = ? AND seq = ?"),
       quarantinedOf: db.prepare(`SELECT seq, event_id, state, attempts, lane FROM outbox_messages WHERE outbox = ? AND state = 'quarantined' ORDER BY seq`),
@@ -294,7 +302,8 @@ export class ErpOutbox {
       if (this.stopped) return;
       if (copied === this.options.pageSize) this.pumpAgain = true;
     }
-    if (this.paused) return;
+    // Requests sent while a CSRF token is on its way would only be refused.
+    if (this.paused || this.csrf.fetching) return;
     const limit = this.reachable === false ? 1 : this.options.concurrency;
     const free = limit - this.busy.size;
     if (free > 0) {
@@ -415,31 +424,76 @@ export class ErpOutbox {
       void this.handleResponse(correlation, { statusCode: 'ETIMEDOUT', payload: 'no answer from the http request node; is its output wired back to the outbox?' });
     }, this.options.requestTimeoutMs + 5000);
     watchdog.unref?.();
-    this.busy.set(message.lane, { seq: message.seq, token, watchdog });
+    this.busy.set(message.lane, { seq: message.seq, token, watchdog, csrfToken: this.csrf.token });
     this.options.send({
       topic: eventType,
       method: request.method,
       url: `${this.options.baseUrl.replace(/\/+$/, '')}${request.path}`,
-      headers: { ...request.headers, 'Idempotency-Key': message.event_id },
+      headers: { ...request.headers, ...this.csrfHeaders(), 'Idempotency-Key': message.event_id },
       payload: request.body,
       requestTimeout: this.options.requestTimeoutMs,
       _mesOutbox: correlation,
     });
   }
 
+  private csrfHeaders(): Record<string, string> {
+    if (!this.options.dialect.csrfToken || !this.csrf.token) return {};
+    return this.csrf.cookie ? { 'x-csrf-token': this.csrf.token, Cookie: this.csrf.cookie } : { 'x-csrf-token': this.csrf.token };
+  }
+
+  /** Asks the ERP for a CSRF token through the same http request node; one request at a time. */
+  private fetchCsrfToken(): void {
+    if (this.csrf.fetching || this.stopped) return;
+    const token = randomUUID();
+    this.csrf = { fetching: token };
+    const expire = setTimeout(() => {
+      if (this.csrf.fetching === token) this.csrf.fetching = undefined;
+    }, this.options.requestTimeoutMs + 5000);
+    expire.unref?.();
+    this.options.send({
+      topic: 'csrf',
+      method: 'GET',
+      url: `${this.options.baseUrl.replace(/\/+$/, '')}/`,
+      headers: { 'x-csrf-token': 'Fetch', Accept: 'application/json' },
+      payload: undefined,
+      requestTimeout: this.options.requestTimeoutMs,
+      _mesOutbox: { outbox: this.name, lane: '', seq: 0, eventId: '', token, purpose: 'csrf' },
+    });
+  }
+
+  private csrfFetched(correlation: Correlation, response: DeliveryResponse): void {
+    if (this.csrf.fetching !== correlation.token) return;
+    this.csrf.fetching = undefined;
+    const token = header(response.headers, 'x-csrf-token');
+    const status = typeof response.statusCode === 'number' ? response.statusCode : 0;
+    if (status < 200 || status >= 300 || !token || token.toLowerCase() === 'required') {
+      this.recordError('', '', String(response.statusCode ?? 'none'), `CSRF token fetch failed: ${responseText(response.payload) ?? 'no token in the answer'}`);
+      return;
+    }
+    const setCookie = response.headers?.['set-cookie'];
+    const cookies = (Array.isArray(setCookie) ? setCookie : setCookie === undefined ? [] : [setCookie]).map((c) => String(c).split(';')[0]);
+    this.csrf = { token, cookie: cookies.length > 0 ? cookies.join('; ') : undefined };
+    this.write(() => this.sql.wakeCsrf.run(this.name));
+    this.wake();
+  }
+
   /** Handles the answer to a request this outbox sent; answers to earlier sends or other outboxes are ignored. */
   async handleResponse(correlation: Correlation, response: DeliveryResponse): Promise<void> {
     if (this.stopped || correlation.outbox !== this.name) return;
+    if (correlation.purpose === 'csrf') {
+      this.csrfFetched(correlation, response);
+      return;
+    }
     const flight = this.busy.get(correlation.lane);
     if (!flight || flight.token !== correlation.token) return;
     clearTimeout(flight.watchdog);
     const message = this.sql.message.get(this.name, flight.seq) as MessageRow | undefined;
     if (!message) return;
     const outcome = classify(response.statusCode, response.headers, this.options.now());
-    this.finishLane(message, outcome, response);
+    this.finishLane(message, outcome, response, flight.csrfToken);
   }
 
-  private finishLane(message: MessageRow, outcome: Outcome, response: DeliveryResponse): void {
+  private finishLane(message: MessageRow, outcome: Outcome, response: DeliveryResponse, sentCsrfToken?: string): void {
     const status = String(response.statusCode ?? 'none');
     if (outcome.kind === 'delivered') {
       const wasUnreachable = this.reachable !== true;
@@ -461,6 +515,11 @@ export class ErpOutbox {
     const text = responseText(response.payload);
     if (outcome.kind === 'retry') {
       if (outcome.reason === 'unreachable') this.reachable = false;
+      // Only the token this request carried is stale; a newer one may have arrived meanwhile.
+      if (outcome.reason === 'csrf' && this.options.dialect.csrfToken && this.csrf.token === sentCsrfToken) {
+        this.csrf.token = undefined;
+        this.fetchCsrfToken();
+      }
       this.retried += 1;
       this.recordError(message.event_id, message.lane, status, text ?? status);
       const delay = retryDelay(message.attempts + 1, this.options.backoff, this.options.random, outcome.retryAfterMs);

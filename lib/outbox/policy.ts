@@ -1,7 +1,7 @@
 /** What a response from the ERP (or its absence) means for the message that was sent. */
 export type Outcome =
   | { kind: 'delivered' }
-  | { kind: 'retry'; reason: 'unreachable' | 'throttled' | 'failed'; retryAfterMs?: number }
+  | { kind: 'retry'; reason: 'unreachable' | 'throttled' | 'failed' | 'csrf'; retryAfterMs?: number }
   | { kind: 'quarantine' };
 
 export interface BackoffPolicy {
@@ -14,7 +14,7 @@ export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 1000, maxMs: 5 * 60 * 10
 /** Retry-After is honoured up to a day; a longer answer is more likely a bug than a plan. */
 const MAX_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
 
-function header(headers: Record<string, unknown> | undefined, name: string): string | undefined {
+export function header(headers: Record<string, unknown> | undefined, name: string): string | undefined {
   if (!headers) return undefined;
   const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
   const value = key === undefined ? undefined : headers[key];
@@ -40,6 +40,8 @@ export function classify(statusCode: unknown, headers: Record<string, unknown> |
   const status = typeof statusCode === 'number' ? statusCode : /^\d{3}$/.test(String(statusCode ?? '')) ? Number(statusCode) : NaN;
   if (Number.isNaN(status)) return { kind: 'retry', reason: 'unreachable' };
   if (status >= 200 && status < 300) return { kind: 'delivered' };
+  // SAP Gateway: the CSRF token is missing or expired; the message is fine, fetch a token and resend.
+  if (status === 403 && header(headers, 'x-csrf-token')?.toLowerCase() === 'required') return { kind: 'retry', reason: 'csrf' };
   if (status === 429 || status === 408 || status === 503) {
     return { kind: 'retry', reason: status === 429 ? 'throttled' : 'failed', retryAfterMs: parseRetryAfter(header(headers, 'retry-after'), nowMs) };
   }

@@ -187,6 +187,25 @@ describe('ERP outbox delivery', function () {
     assert.equal(erp.requests[0].body.ExternalSystemConfirmation, erp.requests[0].key);
   });
 
+  it('fetches an SAP CSRF token when the gateway asks for one, and sends it with the session cookie', async () => {
+    await erp.stop();
+    erp = await startMockErp(0, { csrf: true });
+    await addOrder(store, 'PO-1');
+    const events = await reportQuantities(store, ['PO-1'], 3);
+    newOutbox({ dialect: dialectNamed('sap') }).start();
+    await erp.waitFor(() => erp.acknowledged.size === 3);
+    assert.equal(erp.csrfFetches, 1);
+    assert.equal(erp.requests[0].status, 403, 'the first try had no token');
+    assert.deepEqual(erp.deliveredKeys(), events.map((e) => e.eventId));
+    assert.ok(erp.requests.filter((r) => r.status === 201).every((r) => r.headers['x-csrf-token'] === 'token-1'));
+    erp.csrfToken = 'expired';
+    const more = await reportQuantities(store, ['PO-1'], 1);
+    await erp.waitFor(() => erp.acknowledged.size === 4);
+    assert.equal(erp.csrfFetches, 2, `an expired token is fetched again: ${erp.requests.map((r) => r.status + ':' + r.headers['x-csrf-token']).join(' ')}`);
+    assert.deepEqual(erp.deliveredKeys().slice(-1), [more[0].eventId]);
+    await erp.waitFor(() => messages().every((m) => m.state === 'delivered'));
+  });
+
   it('refuses a second outbox of the same name on one database', async () => {
     newOutbox().start();
     assert.throws(() => newOutbox().start(), /already running/);

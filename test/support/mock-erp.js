@@ -8,6 +8,10 @@ class MockErp {
   /** @param {{ record?: boolean }} [options] record: false keeps only counts (benchmarks with millions of requests). */
   constructor(options = {}) {
     this.record = options.record !== false;
+    /** SAP Gateway behaviour: modifying requests need the token handed out by GET with x-csrf-token: Fetch, and its session cookie. */
+    this.csrf = options.csrf === true;
+    this.csrfToken = undefined;
+    this.csrfFetches = 0;
     /** Requests answered with 2xx, duplicates included. */
     this.acknowledgedCount = 0;
     this.mode = 'up';
@@ -100,6 +104,20 @@ class MockErp {
         // XML or text bodies are kept as they came
       }
       const record = { key: req.headers['idempotency-key'], method: req.method, path: req.url, headers: req.headers, body, status: 0, at: Date.now() };
+      if (this.csrf && req.method === 'GET' && String(req.headers['x-csrf-token']).toLowerCase() === 'fetch') {
+        this.csrfFetches += 1;
+        this.csrfToken = `token-${this.csrfFetches}`;
+        res.writeHead(200, { 'x-csrf-token': this.csrfToken, 'Set-Cookie': [`SAP_SESSIONID=s${this.csrfFetches}; path=/; HttpOnly`, 'sap-usercontext=sap-client=100; path=/'] });
+        res.end('{}');
+        return;
+      }
+      if (this.csrf && req.method !== 'GET' && (req.headers['x-csrf-token'] !== this.csrfToken || !String(req.headers.cookie).includes(`SAP_SESSIONID=s${this.csrfFetches}`))) {
+        record.status = 403;
+        if (this.record) this.requests.push(record);
+        res.writeHead(403, { 'x-csrf-token': 'Required', 'Content-Type': 'text/plain' });
+        res.end('CSRF token validation failed');
+        return;
+      }
       const answer = () => {
         const status = (this.override && this.override(record)) || { up: 201, slow: 201, 500: 500, 429: 429, 400: 400 }[this.mode] || 201;
         record.status = status;

@@ -5,7 +5,7 @@ function httpTransport(getOutbox) {
   return (request) => {
     const body = typeof request.payload === 'string' ? request.payload : JSON.stringify(request.payload);
     fetch(request.url, { method: request.method, headers: request.headers, body, signal: AbortSignal.timeout(request.requestTimeout) })
-      .then(async (res) => ({ statusCode: res.status, headers: Object.fromEntries(res.headers), payload: await res.text() }))
+      .then(async (res) => ({ statusCode: res.status, headers: { ...Object.fromEntries(res.headers), 'set-cookie': res.headers.getSetCookie() }, payload: await res.text() }))
       .catch((err) => ({ statusCode: (err.cause && err.cause.code) || err.name, payload: `${err} : ${request.url}` }))
       .then((response) => getOutbox().handleResponse(request._mesOutbox, response));
   };
