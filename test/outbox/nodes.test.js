@@ -73,6 +73,16 @@ describe('mes-erp-outbox node', function () {
     });
   });
 
+  it('gets the SAP CSRF token and session cookie through the http request node', async () => {
+    await erp.stop();
+    erp = await startMockErp(0, { csrf: true });
+    const events = await seed(2);
+    await helper.load([storeNode, outboxNode, httpRequestNode, catchNode], flow(dbFile, erp.url));
+    await erp.waitFor(() => erp.acknowledged.size === 2);
+    assert.equal(erp.csrfFetches, 1);
+    assert.deepEqual(erp.deliveredKeys(), events.map((e) => e.eventId));
+  });
+
   it('takes pause, resume, retry and discard commands, and reports bad ones to Catch nodes', async () => {
     const events = await seed(2);
     erp.override = (r) => (r.key === events[0].eventId ? 400 : undefined);
