@@ -179,3 +179,58 @@ describe('ERP outbox example flows', function () {
     });
   }
 });
+
+describe('ERP order in front of the order intake (examples/mes-erp-order-in.json)', function () {
+  this.timeout(20000);
+  const commentNode = require('@node-red/nodes/core/common/90-comment.js');
+  const intakeNode = require('../../dist/nodes/mes-order-intake/mes-order-intake.js');
+  const { b2mmlOperationsSchedule } = require('../support/erp-documents');
+  let dbFile;
+
+  afterEach(() => helper.unload());
+
+  // The example's http in / http response are replaced by the messages they make and a helper node.
+  async function load(dialect) {
+    dbFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mes-order-in-')), 'mes.db');
+    const flow = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'examples', 'mes-erp-order-in.json'), 'utf8'))
+      .filter((n) => n.type !== 'http in')
+      .map((n) => (n.type === 'mes-store' ? { ...n, path: dbFile }
+        : n.type === 'http response' ? { id: n.id, type: 'helper', z: 'tab' }
+          : n.type === 'mes-erp-order-in' ? { ...n, dialect, z: 'tab' } : { ...n, z: 'tab' }));
+    await helper.load([storeNode, orderInNode, intakeNode, commentNode], [{ id: 'tab', type: 'tab' }, ...flow], { 'oi-intake': { token: 'example-token' } });
+  }
+
+  function post(body, contentType) {
+    const reply = new Promise((resolve) => helper.getNode('oi-reply').once('input', resolve));
+    const payload = Buffer.from(body);
+    helper.getNode('oi-map').receive({
+      req: { method: 'POST', path: '/mes/v1/sap/orders', params: {}, headers: { authorization: 'Bearer example-token', 'content-type': contentType, 'content-length': String(payload.length) } },
+      res: {},
+      payload,
+    });
+    return reply;
+  }
+
+  it('creates the order from an SAP A_ProductionOrder_2 as http in delivers it', async () => {
+    await load('sap');
+    const res = await post(JSON.stringify({ d: sapProductionOrder() }), 'application/json');
+    assert.equal(res.statusCode, 201, JSON.stringify(res.payload));
+    const store = MesStore.open(dbFile, { components: ALL_COMPONENTS });
+    try {
+      const [received] = store.eventsOfOrder('1000123');
+      assert.equal(received.type, 'order.received');
+      assert.equal(received.payload.order.operations.length, 2);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('creates the order from a B2MML OperationsSchedule, and answers an incomplete one with 400', async () => {
+    await load('b2mml');
+    const ok = await post(b2mmlOperationsSchedule(), 'application/xml');
+    assert.equal(ok.statusCode, 201, JSON.stringify(ok.payload));
+    const bad = await post(b2mmlOperationsSchedule().replace(/<EndTime>[^<]*<\/EndTime>/, ''), 'application/xml');
+    assert.equal(bad.statusCode, 400);
+    assert.deepEqual(bad.payload.errors.map((e) => e.field), ['OperationsSchedule.OperationsRequest.EndTime']);
+  });
+});
