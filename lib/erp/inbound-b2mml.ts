@@ -29,8 +29,15 @@ function first(value: unknown): string | undefined {
   return undefined;
 }
 
+const NAMED_ENTITIES: Record<string, string> = { lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' };
+
+/** XML's own entities and character references, resolved in one pass (the parser leaves them, see processEntities). */
 function unescape(text: string | undefined): string | undefined {
-  return text?.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  return text?.replace(/&(lt|gt|quot|apos|amp|#\d+|#x[0-9a-fA-F]+);/g, (whole, name: string) => {
+    if (name[0] !== '#') return NAMED_ENTITIES[name];
+    const code = name[1] === 'x' ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1));
+    return code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  });
 }
 
 function quantityOf(requirement: Node): { value: number; unit: string } | undefined {

@@ -43,7 +43,9 @@ export function sapDateTime(date: unknown, time: unknown): string | undefined {
   const d = text(date);
   if (!d) return undefined;
   const ms = /^\/Date\((-?\d+)(?:[+-]\d{4})?\)\/$/.exec(d);
-  const day = ms ? new Date(Number(ms[1])) : new Date(d);
+  // An ISO value counts by its calendar date only: SAP date fields are dates, whatever time zone they print.
+  const iso = /^(\d{4})-(\d{2})-(\d{2})/.exec(d);
+  const day = ms ? new Date(Number(ms[1])) : iso ? new Date(Date.UTC(Number(iso[1]), Number(iso[2]) - 1, Number(iso[3]))) : new Date(NaN);
   if (Number.isNaN(day.getTime())) return undefined;
   const t = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?$/.exec(text(time) ?? '');
   const seconds = t ? Number(t[1] ?? 0) * 3600 + Number(t[2] ?? 0) * 60 + Number(t[3] ?? 0) : 0;

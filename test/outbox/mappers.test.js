@@ -182,6 +182,9 @@ describe('inbound SAP production order mapper (A_ProductionOrder_2)', () => {
   it('falls back to the planned dates and names every missing SAP field', () => {
     const planned = fromSapProductionOrder(sapProductionOrder({ MfgOrderScheduledStartDate: null, MfgOrderScheduledEndDate: null }));
     assert.equal(planned.scheduledStart, '2026-11-25T06:00:00.000Z');
+    const isoDates = fromSapProductionOrder(sapProductionOrder({ MfgOrderScheduledStartDate: '2026-11-25T00:00:00', MfgOrderScheduledEndDate: '2026-11-26' }));
+    assert.equal(isoDates.scheduledStart, '2026-11-25T06:30:00.000Z');
+    assert.equal(isoDates.scheduledEnd, '2026-11-26T13:30:00.000Z');
     assert.throws(() => fromSapProductionOrder({ ManufacturingOrder: '1', to_ProductionOrderOperation: { results: [{ ManufacturingOrderOperation: '0010' }] } }), (err) => {
       assert.deepEqual(err.errors.map((e) => e.field), ['ProductionPlant', 'Material', 'TotalQuantity', 'ProductionUnit', 'MfgOrderPlannedStartDate', 'MfgOrderPlannedEndDate', 'to_ProductionOrderOperation[0].WorkCenter']);
       return true;
@@ -200,7 +203,7 @@ describe('inbound B2MML OperationsSchedule mapper', () => {
       scheduledStart: '2026-11-25T06:00:00Z', scheduledEnd: '2026-11-25T14:00:00Z', priority: 100,
       operations: [
         { key: '0010', sequence: 10, workCenter: 'WC-TURN', plannedQuantity: { value: 100, unit: 'PCE' }, description: 'Turn & face' },
-        { key: '0020', sequence: 20, workCenter: 'WC-ASSY', plannedQuantity: { value: 100, unit: 'PCE' }, description: 'Assemble' },
+        { key: '0020', sequence: 20, workCenter: 'WC-ASSY', plannedQuantity: { value: 100, unit: 'PCE' }, description: 'Assemble & test' },
       ],
       components: [
         { material: 'RM-BAR', quantity: { value: 25, unit: 'KG' }, operationKey: '0010' },

@@ -62,7 +62,7 @@ function b2mmlOperationsSchedule() {
     </SegmentRequirement>
     <SegmentRequirement>
       <ID>0020</ID>
-      <Description>Assemble</Description>
+      <Description>Assemble &#x26; test</Description>
       <ProcessSegmentID>ASSEMBLY</ProcessSegmentID>
       <OperationsDefinitionID>FG-100-R1</OperationsDefinitionID>
       <OperationsSegmentID>0020</OperationsSegmentID>
