@@ -25,6 +25,13 @@ function positive(value: number | string | undefined, fallback: number): number 
   return Number.isFinite(n) && n > 0 ? n : fallback;
 }
 
+/** 95 s → "2m", 5 h → "5h": short enough for the status line. */
+function shortAge(ms: number): string {
+  const units: [number, string][] = [[86400000, 'd'], [3600000, 'h'], [60000, 'm'], [1000, 's']];
+  const [size, unit] = units.find(([u]) => ms >= u) ?? [1000, 's'];
+  return `${Math.floor(ms / size)}${unit}`;
+}
+
 /** Events written by other MES nodes (topic `order.completed`, `quantity.reported`, …) only wake the outbox. */
 const EVENT_TOPIC = /^[a-z]+\.[a-z.]+$/;
 
@@ -38,6 +45,7 @@ export = function register(RED: NodeAPI): void {
 
     const showStatus = (m: OutboxMetrics) => {
       const parts = [RED._('mes-erp-outbox.status.queued', { count: m.queueDepth })];
+      if (m.oldestAgeMs !== null) parts.push(RED._('mes-erp-outbox.status.oldest', { age: shortAge(m.oldestAgeMs) }));
       if (m.quarantined > 0) parts.push(RED._('mes-erp-outbox.status.quarantined', { count: m.quarantined }));
       if (m.paused) parts.push(RED._('mes-erp-outbox.status.paused'));
       else if (m.erpReachable === false) parts.push(RED._('mes-erp-outbox.status.unreachable'));
