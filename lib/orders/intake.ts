@@ -1,3 +1,4 @@
+import { routingFlow } from '../dispatch/wip';
 import type { MesStore, StoredEvent } from '../store';
 import { contentHash } from '../util/canonical-json';
 import { ConflictError, NotFoundError, type FieldError } from '../util/errors';
@@ -38,7 +39,8 @@ interface OrderRow {
   updated_at: string;
 }
 
-interface OperationRow {
+/** A row of the core `operations` table. */
+export interface OperationRow {
   order_id: string;
   operation_key: string;
   sequence: number;
@@ -236,6 +238,10 @@ export interface OperationProgress {
   goodQuantity: number;
   scrapQuantity: number;
   reworkQuantity: number;
+  /** Units delivered to the operation: the previous operation's good output (the first: its planned quantity). */
+  inputQuantity: number;
+  /** Units at the operation not yet reported good or scrap; 0 once it is completed or cancelled. */
+  wip: number;
   startedAt: string | null;
   completedAt: string | null;
 }
@@ -265,6 +271,7 @@ export function getOrderProgress(store: MesStore, orderId: string): OrderProgres
   if (!order) throw new NotFoundError(`order ${orderId} does not exist`);
   const operations = operationsOf(store, orderId);
   const produced = producedQuantity(operations);
+  const flow = routingFlow(operations);
   return {
     orderId: order.order_id,
     erpReference: order.erp_reference,
@@ -280,7 +287,7 @@ export function getOrderProgress(store: MesStore, orderId: string): OrderProgres
     scheduledEnd: order.scheduled_end,
     createdAt: order.created_at,
     updatedAt: order.updated_at,
-    operations: operations.map((op) => ({
+    operations: operations.map((op, i) => ({
       key: op.operation_key,
       sequence: op.sequence,
       workCenter: op.work_center,
@@ -290,6 +297,8 @@ export function getOrderProgress(store: MesStore, orderId: string): OrderProgres
       goodQuantity: op.good_quantity,
       scrapQuantity: op.scrap_quantity,
       reworkQuantity: op.rework_quantity,
+      inputQuantity: flow[i].inputQuantity,
+      wip: flow[i].wip,
       startedAt: op.started_at,
       completedAt: op.completed_at,
     })),

@@ -1,0 +1,677 @@
+import type { Database } from 'better-sqlite3';
+import type { OperationRow as CoreOperationRow } from '../orders/intake';
+import type { OperationSpec, OperationState, ProductionOrder, QualityCheck } from '../orders/types';
+import type { MesStore, StoredEvent } from '../store';
+import { contentHash } from '../util/canonical-json';
+import { ConflictError, ValidationError } from '../util/errors';
+import type {
+  CheckCommand, Command, CompleteCommand, OperatorCommand, HoldCommand, PauseCommand, ReleaseCommand, ReportCommand,
+  ResequenceCommand, ResumeCommand, SignCommand, StartCommand,
+} from './commands';
+import { shiftAt, type PlantModel } from './plant';
+import { inputQuantity } from './wip';
+
+export interface DispatchOptions {
+  /** How far above its input an operation may report good + scrap, in percent (0 = not at all). */
+  overrunPercent: number;
+}
+
+export interface DueCheck {
+  checkId: string;
+  characteristic: string;
+  type: 'variable' | 'attribute';
+  frequency: QualityCheck['frequency'];
+  required: boolean;
+  nominal?: number;
+  lowerLimit?: number;
+  upperLimit?: number;
+  unit?: string;
+  /** Passed results still owed: 1 for first piece and at completion, one per N units for every N. */
+  outstanding: number;
+  /** True when only final completion needs it (at-completion checks). */
+  atCompletion: boolean;
+}
+
+export interface CommandOutcome {
+  commandId: string;
+  command: Command['type'];
+  /** True when this command id was seen before: the stored answer, no new event. */
+  duplicate: boolean;
+  orderId?: string;
+  operationKey?: string;
+  workstation?: string;
+  /** State of the operation after the command. */
+  state?: string;
+  events: StoredEvent[];
+  /** Workstations whose snapshot the command changed. */
+  workstations: string[];
+  /** On start: what the workstation's screen shows. */
+  workInstructions?: OperationSpec['workInstructions'];
+  dueChecks?: DueCheck[];
+}
+
+export interface ReleaseOutcome {
+  events: StoredEvent[];
+  workstations: string[];
+  /** Pending operations that no workstation of the plant model can run; they stay pending. */
+  unplaced: { orderId: string; operationKey: string; workCenter: string; reason: string }[];
+}
+
+export interface QueueEntry {
+  position: number;
+  orderId: string;
+  operationKey: string;
+  state: string;
+  priority: number;
+  dueDate: string;
+  material: string;
+  description: string;
+  workCenter: string;
+  plannedQuantity: number;
+  unit: string;
+  /** The operation before it has delivered good output (or overlap is allowed). */
+  ready: boolean;
+  holdReason: string | null;
+}
+
+export interface CurrentOperation {
+  orderId: string;
+  operationKey: string;
+  state: string;
+  material: string;
+  description: string;
+  plannedQuantity: number;
+  unit: string;
+  inputQuantity: number;
+  goodQuantity: number;
+  scrapQuantity: number;
+  reworkQuantity: number;
+  /** good / planned, 0..1 (above 1 on overrun). */
+  progress: number;
+  startedAt: string | null;
+  pauseReason: string | null;
+  workInstructions: NonNullable<OperationSpec['workInstructions']>;
+  dueChecks: DueCheck[];
+}
+
+export interface WorkstationSnapshot {
+  workstation: string;
+  name: string;
+  site: string;
+  area: string;
+  line: string;
+  workCenters: string[];
+  operators: string[];
+  current: CurrentOperation[];
+  queue: QueueEntry[];
+}
+
+/** A core operations row with what dispatch joins to it: its order and its dispatch bookkeeping. */
+interface OperationRow extends CoreOperationRow {
+  order_status: string;
+  revision: number;
+  priority: number;
+  scheduled_end: string;
+  material: string;
+  queue_rank: number | null;
+  resume_state: string | null;
+  pause_reason: string | null;
+  hold_reason: string | null;
+}
+
+const OPERATION_COLUMNS = `o.*, r.status AS order_status, r.revision, r.priority, r.scheduled_end, r.material,
+  d.queue_rank, d.resume_state, d.pause_reason, d.hold_reason
+  FROM operations o JOIN orders r ON r.order_id = o.order_id
+  LEFT JOIN dispatch_operations d ON d.order_id = o.order_id AND d.operation_key = o.operation_key`;
+/** Queue order: a supervisor's explicit sequence first, then priority (1 most urgent), due date, order, routing. */
+const QUEUE_ORDER = 'ORDER BY d.queue_rank IS NULL, d.queue_rank, r.priority, r.scheduled_end, o.order_id, o.sequence';
+const ACTIVE_STATES = "('setup', 'running', 'paused')";
+
+function prepareStatements(db: Database) {
+  return {
+    command: db.prepare('SELECT fingerprint, result FROM dispatch_commands WHERE command_id = ?'),
+    saveCommand: db.prepare('INSERT INTO dispatch_commands (command_id, fingerprint, result, recorded_at) VALUES (?, ?, ?, ?)'),
+    operation: db.prepare(`SELECT ${OPERATION_COLUMNS} WHERE o.order_id = ? AND o.operation_key = ?`),
+    next: db.prepare(`SELECT ${OPERATION_COLUMNS} WHERE o.order_id = ? AND o.sequence > ? AND o.state <> 'cancelled' ORDER BY o.sequence LIMIT 1`),
+    previous: db.prepare(`SELECT * FROM operations WHERE order_id = ? AND sequence < ? AND state <> 'cancelled' ORDER BY sequence DESC LIMIT 1`),
+    orderOperations: db.prepare('SELECT state, good_quantity, scrap_quantity FROM operations WHERE order_id = ? ORDER BY sequence'),
+    pending: db.prepare(`SELECT ${OPERATION_COLUMNS} WHERE o.state = 'pending' AND r.status IN ('released', 'in_progress') ${QUEUE_ORDER}`),
+    queued: db.prepare(`SELECT ${OPERATION_COLUMNS} WHERE o.work_center IN (SELECT value FROM json_each(?))
+      AND (o.state = 'queued' OR (o.state = 'held' AND d.resume_state IS NULL)) ${QUEUE_ORDER}`),
+    active: db.prepare(`SELECT ${OPERATION_COLUMNS} WHERE o.workstation = ? AND (o.state IN ${ACTIVE_STATES} OR o.state = 'held') ORDER BY o.started_at, o.order_id, o.sequence`),
+    busy: db.prepare(`SELECT order_id, operation_key, state FROM operations WHERE workstation = ? AND state IN ${ACTIVE_STATES} AND NOT (order_id = ? AND operation_key = ?) LIMIT 1`),
+    operatorAt: db.prepare('SELECT workstation FROM dispatch_operators WHERE operator = ?'),
+    operatorsOf: db.prepare('SELECT operator FROM dispatch_operators WHERE workstation = ? ORDER BY signed_on_at, operator'),
+    signOn: db.prepare('INSERT INTO dispatch_operators (operator, workstation, signed_on_at) VALUES (?, ?, ?)'),
+    signOff: db.prepare('DELETE FROM dispatch_operators WHERE operator = ?'),
+    queue: db.prepare(`INSERT INTO dispatch_operations (order_id, operation_key, queued_at) VALUES (?, ?, ?)
+      ON CONFLICT(order_id, operation_key) DO UPDATE SET queue_rank = NULL, resume_state = NULL, pause_reason = NULL, hold_reason = NULL, queued_at = excluded.queued_at`),
+    setState: db.prepare('UPDATE operations SET state = ? WHERE order_id = ? AND operation_key = ?'),
+    start: db.prepare('UPDATE operations SET state = ?, workstation = ?, started_at = COALESCE(started_at, ?) WHERE order_id = ? AND operation_key = ?'),
+    quantities: db.prepare(`UPDATE operations SET good_quantity = good_quantity + ?, scrap_quantity = scrap_quantity + ?,
+      rework_quantity = rework_quantity + ? WHERE order_id = ? AND operation_key = ?`),
+    complete: db.prepare("UPDATE operations SET state = 'completed', completed_at = ? WHERE order_id = ? AND operation_key = ?"),
+    dispatchState: db.prepare('UPDATE dispatch_operations SET resume_state = ?, pause_reason = ?, hold_reason = ? WHERE order_id = ? AND operation_key = ?'),
+    rank: db.prepare('UPDATE dispatch_operations SET queue_rank = ? WHERE order_id = ? AND operation_key = ?'),
+    orderInProgress: db.prepare("UPDATE orders SET status = 'in_progress', updated_at = ? WHERE order_id = ? AND status = 'released'"),
+    orderCompleted: db.prepare("UPDATE orders SET status = 'completed', updated_at = ?, last_event_seq = ? WHERE order_id = ?"),
+    passedChecks: db.prepare('SELECT check_id, SUM(passed) AS passed FROM dispatch_check_results WHERE order_id = ? AND operation_key = ? GROUP BY check_id'),
+    checkResult: db.prepare('INSERT INTO dispatch_check_results (order_id, operation_key, check_id, passed, value, event_time) VALUES (?, ?, ?, ?, ?, ?)'),
+  };
+}
+
+type Statements = ReturnType<typeof prepareStatements>;
+
+function conflict(field: string, rule: string, message: string): ConflictError {
+  return new ConflictError([{ field, rule, message }]);
+}
+
+function invalid(field: string, rule: string, message: string, subject: string): ValidationError {
+  return new ValidationError([{ field, rule, message }], subject);
+}
+
+type OperationRefFields = { orderId: string; operationKey: string };
+
+const label = (op: OperationRow) => `operation ${op.order_id}/${op.operation_key}`;
+
+/**
+ * Dispatch rules for one plant model: releases pending operations into workstation queues and
+ * executes operator and supervisor commands. Every method that changes state must run inside
+ * `MesStore.transact`: it reads the current state, refuses what contradicts it (throwing, so the
+ * unit rolls back and nothing changes), and writes its events with the projections they change.
+ * Conflicting commands are therefore decided in commit order: the first wins, the next one sees
+ * its result and is refused.
+ */
+export class Dispatcher {
+  private statementsByDb = new WeakMap<Database, Statements>();
+  /** Parsed order documents by order id; refreshed when the order's revision moves. */
+  private documents = new Map<string, { revision: number; order: ProductionOrder }>();
+
+  constructor(readonly plant: PlantModel, readonly options: DispatchOptions) {}
+
+  private sql(store: MesStore): Statements {
+    let statements = this.statementsByDb.get(store.db);
+    if (!statements) {
+      statements = prepareStatements(store.db);
+      this.statementsByDb.set(store.db, statements);
+    }
+    return statements;
+  }
+
+  private spec(store: MesStore, op: OperationRow): OperationSpec | undefined {
+    let cached = this.documents.get(op.order_id);
+    if (!cached || cached.revision !== op.revision) {
+      const row = store.db.prepare('SELECT document FROM orders WHERE order_id = ?').get(op.order_id) as { document: string };
+      cached = { revision: op.revision, order: JSON.parse(row.document) as ProductionOrder };
+      this.documents.set(op.order_id, cached);
+    }
+    return cached.order.operations.find((o) => o.key === op.operation_key);
+  }
+
+  /** Workstations of the plant model that may run the operation: its work center's, narrowed by the routing's allowed list. */
+  private eligibleWorkstations(store: MesStore, op: OperationRow): string[] {
+    const allowed = this.spec(store, op)?.allowedWorkstations;
+    const members = this.plant.workCenters.get(op.work_center) ?? [];
+    return allowed && allowed.length > 0 ? members.filter((ws) => allowed.includes(ws)) : members;
+  }
+
+  /** Queues every pending operation of a released or running order. Inside `transact`. */
+  release(store: MesStore): ReleaseOutcome {
+    const sql = this.sql(store);
+    const outcome: ReleaseOutcome = { events: [], workstations: [], unplaced: [] };
+    const touched = new Set<string>();
+    const now = store.nowIso();
+    for (const op of sql.pending.all() as OperationRow[]) {
+      const workstations = this.eligibleWorkstations(store, op);
+      if (workstations.length === 0) {
+        const reason = this.plant.workCenters.has(op.work_center)
+          ? `none of the allowed workstations of ${label(op)} belongs to work center ${op.work_center}`
+          : `work center ${op.work_center} of ${label(op)} has no workstation in the plant model`;
+        outcome.unplaced.push({ orderId: op.order_id, operationKey: op.operation_key, workCenter: op.work_center, reason });
+        continue;
+      }
+      sql.setState.run('queued', op.order_id, op.operation_key);
+      sql.queue.run(op.order_id, op.operation_key, now);
+      outcome.events.push(store.appendEvent({
+        type: 'operation.queued', eventTime: now, orderId: op.order_id, operationKey: op.operation_key,
+        payload: { workCenter: op.work_center, workstations },
+      }));
+      workstations.forEach((ws) => touched.add(ws));
+    }
+    outcome.workstations = [...touched];
+    return outcome;
+  }
+
+  /**
+   * Executes one command. A command id seen before returns the stored answer (`duplicate`) and
+   * appends nothing; the same id with a different command is refused. Inside `transact`.
+   */
+  execute(store: MesStore, command: Command): CommandOutcome {
+    const sql = this.sql(store);
+    const { type, ...body } = command;
+    const fingerprint = contentHash({ type, body });
+    const seen = sql.command.get(command.commandId) as { fingerprint: string; result: string } | undefined;
+    if (seen) {
+      if (seen.fingerprint !== fingerprint) {
+        throw conflict('commandId', 'commandIdReused', `command id ${command.commandId} was already used for a different command`);
+      }
+      return { ...(JSON.parse(seen.result) as CommandOutcome), duplicate: true };
+    }
+    const outcome = this.apply(store, sql, command);
+    sql.saveCommand.run(command.commandId, fingerprint, JSON.stringify(outcome), store.nowIso());
+    return outcome;
+  }
+
+  private apply(store: MesStore, sql: Statements, command: Command): CommandOutcome {
+    switch (command.type) {
+      case 'sign-on':
+      case 'sign-off':
+        return this.sign(store, sql, command);
+      case 'start':
+        return this.start(store, sql, command);
+      case 'pause':
+        return this.pause(store, sql, command);
+      case 'resume':
+        return this.resume(store, sql, command);
+      case 'report':
+        return this.report(store, sql, command);
+      case 'check':
+        return this.check(store, sql, command);
+      case 'complete':
+        return this.complete(store, sql, command);
+      case 'hold':
+        return this.hold(store, sql, command);
+      case 'release':
+        return this.releaseHold(store, sql, command);
+      case 'resequence':
+        return this.resequence(store, sql, command);
+    }
+  }
+
+  private knownWorkstation(command: { type: string; workstation: string }): void {
+    if (!this.plant.workstations.has(command.workstation)) {
+      throw invalid('workstation', 'unknownWorkstation', `workstation '${command.workstation}' is not in the plant model`, `${command.type} command`);
+    }
+  }
+
+  private operation(store: MesStore, sql: Statements, command: { type: string; orderId: string; operationKey: string }): OperationRow {
+    const op = sql.operation.get(command.orderId, command.operationKey) as OperationRow | undefined;
+    if (!op) {
+      throw invalid('operationKey', 'unknownOperation', `order ${command.orderId} has no operation '${command.operationKey}'`, `${command.type} command`);
+    }
+    if (op.state === 'pending') {
+      throw conflict('operationKey', 'notReleased', `${label(op)} is not released to a workstation yet`);
+    }
+    if (op.state === 'cancelled' || op.order_status === 'cancelled') {
+      throw conflict('operationKey', 'cancelled', `${label(op)} is cancelled`);
+    }
+    return op;
+  }
+
+  /** The operator must be signed on at the workstation the command comes from. */
+  private signedOn(sql: Statements, command: { operator: string; workstation: string }): void {
+    const at = sql.operatorAt.get(command.operator) as { workstation: string } | undefined;
+    if (at?.workstation !== command.workstation) {
+      throw conflict('operator', 'operatorNotSignedOn', `operator ${command.operator} is not signed on at workstation ${command.workstation}${at ? ` (signed on at ${at.workstation})` : ''}`);
+    }
+  }
+
+  /** An operation runs at one workstation of its work center; once started, only there. */
+  private atWorkstation(store: MesStore, op: OperationRow, workstation: string): void {
+    if (op.workstation && op.workstation !== workstation) {
+      throw conflict('workstation', 'otherWorkstation', `${label(op)} runs at workstation ${op.workstation}, not ${workstation}`);
+    }
+    const ws = this.plant.workstations.get(workstation);
+    if (!ws?.workCenters.includes(op.work_center)) {
+      throw conflict('workstation', 'wrongWorkCenter', `workstation ${workstation} does not belong to work center ${op.work_center} of ${label(op)}`);
+    }
+    if (!this.eligibleWorkstations(store, op).includes(workstation)) {
+      throw conflict('workstation', 'workstationNotAllowed', `the routing of ${label(op)} does not allow workstation ${workstation}`);
+    }
+  }
+
+  /** The checks every operator command on an operation passes first, in the order a user fixes them. */
+  private operationAtWorkstation(store: MesStore, sql: Statements, command: OperatorCommand & OperationRefFields): OperationRow {
+    this.knownWorkstation(command);
+    const op = this.operation(store, sql, command);
+    this.signedOn(sql, command);
+    this.atWorkstation(store, op, command.workstation);
+    return op;
+  }
+
+  private expectState(op: OperationRow, command: string, allowed: string[]): void {
+    if (!allowed.includes(op.state)) {
+      throw conflict('operationKey', 'stateTransition', `cannot ${command} ${label(op)}: it is ${op.state}; ${command} needs it ${allowed.join(' or ')}`);
+    }
+  }
+
+  private notBusy(sql: Statements, op: OperationRow, workstation: string): void {
+    const other = sql.busy.get(workstation, op.order_id, op.operation_key) as { order_id: string; operation_key: string; state: string } | undefined;
+    if (other) {
+      throw conflict('workstation', 'workstationBusy', `workstation ${workstation} is busy with operation ${other.order_id}/${other.operation_key} (${other.state})`);
+    }
+  }
+
+  private notBefore(op: OperationRow, eventTime: string): void {
+    if (op.started_at && Date.parse(eventTime) < Date.parse(op.started_at)) {
+      throw invalid('eventTime', 'beforeStart', `${eventTime} is before ${label(op)} started (${op.started_at})`, 'command');
+    }
+  }
+
+  private outcome(command: Command, op: OperationRow | undefined, state: string | undefined, events: StoredEvent[], workstations: (string | null | undefined)[]): CommandOutcome {
+    return {
+      commandId: command.commandId,
+      command: command.type,
+      duplicate: false,
+      orderId: op?.order_id,
+      operationKey: op?.operation_key,
+      workstation: 'workstation' in command ? command.workstation : op?.workstation ?? undefined,
+      state,
+      events,
+      workstations: [...new Set(workstations.filter((ws): ws is string => typeof ws === 'string'))],
+    };
+  }
+
+  /** Appends an event of a command: its event time, its actor, and the shift it happened in. */
+  private event(store: MesStore, type: string, command: Command, op: OperationRow | undefined, workstation: string | null, payload: object): StoredEvent {
+    return store.appendEvent({
+      type, eventTime: command.eventTime, orderId: op?.order_id ?? null, operationKey: op?.operation_key ?? null,
+      workstation, actor: 'operator' in command ? command.operator : command.supervisor,
+      payload: { ...payload, shift: shiftAt(this.plant, command.eventTime) },
+    });
+  }
+
+  private sign(store: MesStore, sql: Statements, command: SignCommand): CommandOutcome {
+    this.knownWorkstation(command);
+    const at = sql.operatorAt.get(command.operator) as { workstation: string } | undefined;
+    if (command.type === 'sign-on') {
+      if (at) {
+        throw conflict('operator', 'alreadySignedOn', `operator ${command.operator} is already signed on at workstation ${at.workstation}; sign off there first`);
+      }
+      sql.signOn.run(command.operator, command.workstation, command.eventTime);
+    } else {
+      this.signedOn(sql, command);
+      sql.signOff.run(command.operator);
+    }
+    const type = command.type === 'sign-on' ? 'operator.signed_on' : 'operator.signed_off';
+    const event = this.event(store, type, command, undefined, command.workstation, { commandId: command.commandId });
+    return this.outcome(command, undefined, undefined, [event], [command.workstation]);
+  }
+
+  private start(store: MesStore, sql: Statements, command: StartCommand): CommandOutcome {
+    const op = this.operationAtWorkstation(store, sql, command);
+    const setup = command.setup === true;
+    this.expectState(op, setup ? 'start the setup of' : 'start', setup ? ['queued'] : ['queued', 'setup']);
+    this.notBusy(sql, op, command.workstation);
+    const spec = this.spec(store, op);
+    const previous = sql.previous.get(op.order_id, op.sequence) as OperationRow | undefined;
+    if (previous && previous.good_quantity <= 0 && !spec?.overlapAllowed) {
+      throw conflict('operationKey', 'precedence', `${label(op)} cannot start: operation ${previous.operation_key} before it has delivered no good output yet and the routing does not allow overlap`);
+    }
+    const state: OperationState = setup ? 'setup' : 'running';
+    sql.start.run(state, command.workstation, command.eventTime, op.order_id, op.operation_key);
+    sql.orderInProgress.run(store.nowIso(), op.order_id);
+    const payload: Record<string, unknown> = { commandId: command.commandId, material: op.material };
+    if (spec?.idealCycleTimeSeconds !== undefined) payload.idealCycleTimeSeconds = spec.idealCycleTimeSeconds;
+    payload.setup = setup;
+    const event = this.event(store, 'operation.started', command, op, command.workstation, payload);
+    const started = { ...op, state, workstation: command.workstation };
+    return {
+      ...this.outcome(command, op, state, [event], this.eligibleWorkstations(store, op)),
+      workInstructions: spec?.workInstructions ?? [],
+      dueChecks: this.dueChecks(sql, started, spec, true),
+    };
+  }
+
+  private pause(store: MesStore, sql: Statements, command: PauseCommand): CommandOutcome {
+    const op = this.operationAtWorkstation(store, sql, command);
+    this.expectState(op, 'pause', ['setup', 'running']);
+    this.notBefore(op, command.eventTime);
+    sql.setState.run('paused', op.order_id, op.operation_key);
+    sql.dispatchState.run(op.state, command.reasonCode, op.hold_reason, op.order_id, op.operation_key);
+    const event = this.event(store, 'operation.paused', command, op, command.workstation, { commandId: command.commandId, reasonCode: command.reasonCode });
+    return this.outcome(command, op, 'paused', [event], [command.workstation]);
+  }
+
+  private resume(store: MesStore, sql: Statements, command: ResumeCommand): CommandOutcome {
+    const op = this.operationAtWorkstation(store, sql, command);
+    this.expectState(op, 'resume', ['paused']);
+    this.notBusy(sql, op, command.workstation);
+    this.notBefore(op, command.eventTime);
+    const state = op.resume_state ?? 'running';
+    sql.setState.run(state, op.order_id, op.operation_key);
+    sql.dispatchState.run(null, null, null, op.order_id, op.operation_key);
+    const event = this.event(store, 'operation.resumed', command, op, command.workstation, { commandId: command.commandId });
+    return this.outcome(command, op, state, [event], [command.workstation]);
+  }
+
+  private report(store: MesStore, sql: Statements, command: ReportCommand): CommandOutcome {
+    const good = command.goodQuantity ?? 0;
+    const scrap = command.scrapQuantity ?? 0;
+    const rework = command.reworkQuantity ?? 0;
+    const subject = 'report command';
+    if (good + scrap + rework === 0) throw invalid('goodQuantity', 'nothingReported', 'a report needs a good, scrap or rework quantity above 0', subject);
+    if (scrap > 0 && !command.scrapReason) throw invalid('scrapReason', 'required', 'is required when scrapQuantity is above 0', subject);
+    const op = this.operationAtWorkstation(store, sql, command);
+    this.expectState(op, 'report quantities on', ['running']);
+    this.notBefore(op, command.eventTime);
+    const previous = sql.previous.get(op.order_id, op.sequence) as OperationRow | undefined;
+    const input = inputQuantity(op, previous);
+    const limit = input * (1 + this.options.overrunPercent / 100);
+    const consumed = op.good_quantity + op.scrap_quantity + good + scrap;
+    // A tolerance of one millionth absorbs binary rounding of decimal quantities (0.1 + 0.2 kg).
+    if (consumed > limit + 1e-6 * Math.max(1, limit)) {
+      const source = previous ? `delivered good by operation ${previous.operation_key}` : 'planned for the operation';
+      throw conflict('goodQuantity', 'exceedsInput', `${label(op)} would reach ${consumed} ${op.unit} good + scrap, above the ${limit} available: ${input} ${source}${this.options.overrunPercent ? ` plus ${this.options.overrunPercent}% overrun` : ''}`);
+    }
+    sql.quantities.run(good, scrap, rework, op.order_id, op.operation_key);
+    const payload: Record<string, unknown> = {
+      commandId: command.commandId, unit: op.unit,
+      goodQuantity: good, scrapQuantity: scrap,
+    };
+    if (command.scrapReason) payload.scrapReason = command.scrapReason;
+    payload.reworkQuantity = rework;
+    const event = this.event(store, 'quantity.reported', command, op, command.workstation, payload);
+    const after = { ...op, good_quantity: op.good_quantity + good, scrap_quantity: op.scrap_quantity + scrap };
+    // The first good output makes the next operation ready: its workstations' queues change.
+    const nextChanged = op.good_quantity <= 0 && good > 0 ? this.nextWorkstations(store, sql, op) : [];
+    return {
+      ...this.outcome(command, op, op.state, [event], [command.workstation, ...nextChanged]),
+      dueChecks: this.dueChecks(sql, after, this.spec(store, op), true),
+    };
+  }
+
+  private nextWorkstations(store: MesStore, sql: Statements, op: OperationRow): string[] {
+    const next = sql.next.get(op.order_id, op.sequence) as OperationRow | undefined;
+    return next ? (next.workstation ? [next.workstation] : this.eligibleWorkstations(store, next)) : [];
+  }
+
+  private check(store: MesStore, sql: Statements, command: CheckCommand): CommandOutcome {
+    const op = this.operationAtWorkstation(store, sql, command);
+    const spec = this.spec(store, op);
+    const check = spec?.qualityChecks?.find((c) => c.id === command.checkId);
+    if (!check) throw invalid('checkId', 'unknownCheck', `the routing of ${label(op)} has no quality check '${command.checkId}'`, 'check command');
+    this.expectState(op, 'record a check on', ['setup', 'running', 'paused']);
+    let passed: boolean;
+    const payload: Record<string, unknown> = { commandId: command.commandId, checkId: check.id, characteristic: check.characteristic, type: check.type };
+    if (check.type === 'variable') {
+      if (command.value === undefined) throw invalid('value', 'required', `check ${check.id} (${check.characteristic}) is a variable check and needs a measured value`, 'check command');
+      passed = (check.lowerLimit === undefined || command.value >= check.lowerLimit) && (check.upperLimit === undefined || command.value <= check.upperLimit);
+      payload.value = command.value;
+    } else {
+      if (command.passed === undefined) throw invalid('passed', 'required', `check ${check.id} (${check.characteristic}) is an attribute check and needs passed: true or false`, 'check command');
+      passed = command.passed;
+    }
+    payload.passed = passed;
+    if (check.type === 'variable') {
+      payload.limits = { lower: check.lowerLimit ?? null, upper: check.upperLimit ?? null, nominal: check.nominal ?? null, unit: check.unit ?? null };
+    }
+    sql.checkResult.run(op.order_id, op.operation_key, check.id, passed ? 1 : 0, command.value ?? null, command.eventTime);
+    const events = [this.event(store, 'check.recorded', command, op, command.workstation, payload)];
+    let state = op.state;
+    if (!passed) {
+      const reason = check.type === 'variable'
+        ? `${check.characteristic} ${command.value}${check.unit ? ` ${check.unit}` : ''} outside ${check.lowerLimit ?? '-∞'}..${check.upperLimit ?? '∞'}`
+        : `${check.characteristic} failed`;
+      const nonconformance: Record<string, unknown> = { checkId: check.id, characteristic: check.characteristic };
+      if (command.value !== undefined) nonconformance.value = command.value;
+      nonconformance.reason = reason;
+      events.push(this.event(store, 'nonconformance.raised', command, op, command.workstation, nonconformance));
+      events.push(this.event(store, 'operation.held', command, op, command.workstation, { commandId: command.commandId, reason: `nonconformance: ${reason}` }));
+      state = 'held';
+      this.toHeld(sql, op, `nonconformance: ${reason}`);
+    }
+    return {
+      ...this.outcome(command, op, state, events, [command.workstation]),
+      dueChecks: this.dueChecks(sql, op, spec, true),
+    };
+  }
+
+  /** Remembers where a held operation returns to: the queue if it had not started, else paused at its workstation. */
+  private toHeld(sql: Statements, op: OperationRow, reason: string): void {
+    const resumeState = op.state === 'queued' ? null : op.state === 'paused' ? op.resume_state ?? 'running' : op.state;
+    sql.setState.run('held', op.order_id, op.operation_key);
+    sql.dispatchState.run(resumeState, op.pause_reason, reason, op.order_id, op.operation_key);
+  }
+
+  private complete(store: MesStore, sql: Statements, command: CompleteCommand): CommandOutcome {
+    const op = this.operationAtWorkstation(store, sql, command);
+    this.expectState(op, command.final ? 'complete' : 'partially confirm', ['running']);
+    this.notBefore(op, command.eventTime);
+    const spec = this.spec(store, op);
+    const missing = this.dueChecks(sql, op, spec, command.final).filter((c) => c.required);
+    if (missing.length > 0) {
+      throw conflict('checks', 'checkMissing', `cannot ${command.final ? 'complete' : 'partially confirm'} ${label(op)}: required check${missing.length > 1 ? 's' : ''} ${missing.map((c) => `${c.checkId} (${c.characteristic})`).join(', ')} missing`);
+    }
+    const events = [this.event(store, 'operation.completed', command, op, command.workstation, {
+      commandId: command.commandId, final: command.final, unit: op.unit,
+      goodQuantity: op.good_quantity, scrapQuantity: op.scrap_quantity, reworkQuantity: op.rework_quantity,
+    })];
+    const workstations: string[] = [command.workstation];
+    if (command.final) {
+      sql.complete.run(command.eventTime, op.order_id, op.operation_key);
+      const orderDone = this.completeOrderIfDone(store, sql, command, op);
+      if (orderDone) events.push(orderDone);
+      else workstations.push(...this.nextWorkstations(store, sql, op));
+    }
+    return this.outcome(command, op, command.final ? 'completed' : op.state, events, workstations);
+  }
+
+  /** After the final completion of an order's last open operation: the order is completed. */
+  private completeOrderIfDone(store: MesStore, sql: Statements, command: CompleteCommand, op: OperationRow): StoredEvent | undefined {
+    const operations = sql.orderOperations.all(op.order_id) as { state: string; good_quantity: number; scrap_quantity: number }[];
+    if (operations.some((o) => o.state !== 'completed' && o.state !== 'cancelled')) return undefined;
+    const done = operations.filter((o) => o.state === 'completed');
+    const event = this.event(store, 'order.completed', command, op, command.workstation, {
+      unit: op.unit,
+      goodQuantity: done[done.length - 1].good_quantity,
+      scrapQuantity: done.reduce((sum, o) => sum + o.scrap_quantity, 0),
+    });
+    sql.orderCompleted.run(store.nowIso(), event.seq, op.order_id);
+    return event;
+  }
+
+  private hold(store: MesStore, sql: Statements, command: HoldCommand): CommandOutcome {
+    const op = this.operation(store, sql, command);
+    this.expectState(op, 'hold', ['queued', 'setup', 'running', 'paused']);
+    this.toHeld(sql, op, command.reason);
+    const event = this.event(store, 'operation.held', command, op, op.workstation, { commandId: command.commandId, reason: command.reason });
+    return this.outcome(command, op, 'held', [event], op.workstation ? [op.workstation] : this.eligibleWorkstations(store, op));
+  }
+
+  private releaseHold(store: MesStore, sql: Statements, command: ReleaseCommand): CommandOutcome {
+    const op = this.operation(store, sql, command);
+    this.expectState(op, 'release', ['held']);
+    // A started operation comes back paused, so its operator resumes it deliberately.
+    const state = op.resume_state === null ? 'queued' : 'paused';
+    sql.setState.run(state, op.order_id, op.operation_key);
+    sql.dispatchState.run(op.resume_state, op.pause_reason ?? (state === 'paused' ? 'held' : null), null, op.order_id, op.operation_key);
+    const event = this.event(store, 'operation.released', command, op, op.workstation, { commandId: command.commandId, reason: command.reason ?? 'released by supervisor' });
+    return this.outcome(command, op, state, [event], op.workstation ? [op.workstation] : this.eligibleWorkstations(store, op));
+  }
+
+  private resequence(store: MesStore, sql: Statements, command: ResequenceCommand): CommandOutcome {
+    this.knownWorkstation(command);
+    const op = this.operation(store, sql, command);
+    this.expectState(op, 'resequence', ['queued', 'held']);
+    if (op.state === 'held' && op.resume_state !== null) this.expectState(op, 'resequence', ['queued']);
+    if (!this.eligibleWorkstations(store, op).includes(command.workstation)) {
+      throw conflict('workstation', 'wrongWorkCenter', `${label(op)} is not in the queue of workstation ${command.workstation}`);
+    }
+    const queue = this.queueOf(store, sql, command.workstation);
+    if (command.position === null) {
+      for (const entry of queue) sql.rank.run(null, entry.order_id, entry.operation_key);
+    } else {
+      const others = queue.filter((e) => !(e.order_id === op.order_id && e.operation_key === op.operation_key));
+      others.splice(Math.min(command.position, others.length + 1) - 1, 0, op);
+      others.forEach((entry, i) => sql.rank.run(i + 1, entry.order_id, entry.operation_key));
+    }
+    const event = this.event(store, 'operation.resequenced', command, op, command.workstation, { commandId: command.commandId, position: command.position });
+    return this.outcome(command, op, op.state, [event], this.eligibleWorkstations(store, op));
+  }
+
+  private queueOf(store: MesStore, sql: Statements, workstation: string): OperationRow[] {
+    const ws = this.plant.workstations.get(workstation);
+    if (!ws) return [];
+    return (sql.queued.all(JSON.stringify(ws.workCenters)) as OperationRow[])
+      .filter((op) => this.eligibleWorkstations(store, op).includes(workstation));
+  }
+
+  /**
+   * Checks still owed: first piece until one passes; every N until a pass per N units made
+   * (good + scrap); at completion until one passes, owed only for final completion. A failed
+   * result holds the operation and leaves the check owed, so a re-check is needed.
+   */
+  private dueChecks(sql: Statements, op: OperationRow, spec: OperationSpec | undefined, includeAtCompletion: boolean): DueCheck[] {
+    const checks = spec?.qualityChecks ?? [];
+    if (checks.length === 0) return [];
+    const passed = new Map((sql.passedChecks.all(op.order_id, op.operation_key) as { check_id: string; passed: number }[]).map((r) => [r.check_id, r.passed]));
+    const made = op.good_quantity + op.scrap_quantity;
+    const due: DueCheck[] = [];
+    for (const check of checks) {
+      const done = passed.get(check.id) ?? 0;
+      const frequency = check.frequency;
+      if (frequency.kind === 'at-completion' && !includeAtCompletion) continue;
+      const owed = frequency.kind === 'every-n' ? Math.floor(made / frequency.n) : 1;
+      if (done >= owed) continue;
+      due.push({
+        checkId: check.id, characteristic: check.characteristic, type: check.type, frequency, required: check.required !== false,
+        nominal: check.nominal, lowerLimit: check.lowerLimit, upperLimit: check.upperLimit, unit: check.unit,
+        outstanding: owed - done, atCompletion: frequency.kind === 'at-completion',
+      });
+    }
+    return due;
+  }
+
+  /** What a workstation's screen shows: who is signed on, what runs there, and its queue. Read-only. */
+  snapshot(store: MesStore, workstation: string): WorkstationSnapshot | undefined {
+    const ws = this.plant.workstations.get(workstation);
+    if (!ws) return undefined;
+    const sql = this.sql(store);
+    const current = (sql.active.all(workstation) as OperationRow[]).map((op): CurrentOperation => {
+      const spec = this.spec(store, op);
+      const previous = sql.previous.get(op.order_id, op.sequence) as OperationRow | undefined;
+      return {
+        orderId: op.order_id, operationKey: op.operation_key, state: op.state, material: op.material,
+        description: spec?.description ?? '', plannedQuantity: op.planned_quantity, unit: op.unit,
+        inputQuantity: inputQuantity(op, previous), goodQuantity: op.good_quantity, scrapQuantity: op.scrap_quantity,
+        reworkQuantity: op.rework_quantity, progress: op.planned_quantity > 0 ? op.good_quantity / op.planned_quantity : 0,
+        startedAt: op.started_at, pauseReason: op.state === 'paused' ? op.pause_reason : op.state === 'held' ? op.hold_reason : null,
+        workInstructions: spec?.workInstructions ?? [], dueChecks: this.dueChecks(sql, op, spec, true),
+      };
+    });
+    const queue = this.queueOf(store, sql, workstation).map((op, i): QueueEntry => {
+      const spec = this.spec(store, op);
+      const previous = sql.previous.get(op.order_id, op.sequence) as OperationRow | undefined;
+      return {
+        position: i + 1, orderId: op.order_id, operationKey: op.operation_key, state: op.state, priority: op.priority,
+        dueDate: op.scheduled_end, material: op.material, description: spec?.description ?? '', workCenter: op.work_center,
+        plannedQuantity: op.planned_quantity, unit: op.unit,
+        ready: !previous || previous.good_quantity > 0 || spec?.overlapAllowed === true,
+        holdReason: op.hold_reason,
+      };
+    });
+    const operators = (sql.operatorsOf.all(workstation) as { operator: string }[]).map((r) => r.operator);
+    return { workstation, name: ws.name, site: ws.site, area: ws.area, line: ws.line, workCenters: ws.workCenters, operators, current, queue };
+  }
+}

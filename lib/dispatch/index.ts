@@ -1,0 +1,5 @@
+export * from './plant';
+export * from './commands';
+export * from './engine';
+export * from './wip';
+export { dispatchSchema } from './schema';

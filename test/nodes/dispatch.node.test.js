@@ -1,0 +1,200 @@
+const assert = require('node:assert/strict');
+const helper = require('node-red-node-test-helper');
+const storeNode = require('../../dist/nodes/mes-store/mes-store.js');
+const plantNode = require('../../dist/nodes/mes-plant/mes-plant.js');
+const dispatchNode = require('../../dist/nodes/mes-dispatch/mes-dispatch.js');
+const { MesStore, ALL_COMPONENTS } = require('../../dist/lib/store');
+const { submitOrder } = require('../../dist/lib/orders');
+const { tempDbFile } = require('../support/store');
+const { validOrder } = require('../support/orders');
+const { plantConfig } = require('../support/dispatch');
+
+helper.init(require.resolve('node-red'));
+
+function plainOrder(overrides = {}) {
+  const order = validOrder(overrides);
+  order.operations.forEach((op) => { op.qualityChecks = []; });
+  return order;
+}
+
+/** Writes orders straight into the database before the flow starts, as intake would have. */
+async function seed(file, orders) {
+  const store = MesStore.open(file, { components: ALL_COMPONENTS });
+  for (const order of orders) await store.transact((s) => submitOrder(s, order, 'erp'));
+  store.close();
+}
+
+// Flow nodes need x and y: Node-RED 4 treats a node without them as a config node.
+const at = { x: 100, y: 100 };
+
+function flowFor(file, plant = plantConfig()) {
+  return [
+    { id: 'tab', type: 'tab' },
+    { id: 'store', type: 'mes-store', path: file, durability: 'full' },
+    { id: 'plant', type: 'mes-plant', ...plant },
+    { id: 'dispatch', type: 'mes-dispatch', z: 'tab', store: 'store', plant: 'plant', overrunPercent: 0, releaseIntervalSeconds: 0, ...at, wires: [['events'], ['snapshots'], ['replies']] },
+    { id: 'events', type: 'helper', z: 'tab', ...at },
+    { id: 'snapshots', type: 'helper', z: 'tab', ...at },
+    { id: 'replies', type: 'helper', z: 'tab', ...at },
+    { id: 'catcher', type: 'catch', z: 'tab', scope: null, uncaught: false, ...at, wires: [['caught']] },
+    { id: 'caught', type: 'helper', z: 'tab', ...at },
+  ];
+}
+
+/** Collects what arrives at a helper node. */
+function collect(node) {
+  const msgs = [];
+  node.on('input', (msg) => msgs.push(msg));
+  return msgs;
+}
+
+/** Resolves with the next msg at a helper node. */
+const next = (node) => new Promise((resolve) => node.once('input', resolve));
+
+/** Resolves with the first msg at a helper node that satisfies `predicate`. */
+const until = (node, predicate) => new Promise((resolve) => {
+  const listener = (msg) => {
+    if (!predicate(msg)) return;
+    node.removeListener('input', listener);
+    resolve(msg);
+  };
+  node.on('input', listener);
+});
+
+let seq = 0;
+function command(topic, payload = {}) {
+  seq += 1;
+  return {
+    topic,
+    payload: {
+      commandId: `node-cmd-${seq}`, eventTime: new Date(Date.parse('2026-11-25T07:00:00Z') + seq * 1000).toISOString(),
+      workstation: 'WS-T1', operator: 'op-anna', ...(topic === 'sign-on' ? {} : { orderId: 'PO-1000', operationKey: '0010' }), ...payload,
+    },
+  };
+}
+
+describe('mes-dispatch node', function () {
+  this.timeout(20000);
+  const catchNode = require('@node-red/nodes/core/common/25-catch.js');
+  beforeEach((done) => { helper.startServer(done); });
+  afterEach(async () => {
+    await helper.unload();
+    await new Promise((resolve) => helper.stopServer(resolve));
+  });
+
+  async function load(file, plant) {
+    await helper.load([storeNode, plantNode, dispatchNode, catchNode], flowFor(file, plant));
+    return {
+      dispatch: helper.getNode('dispatch'),
+      events: helper.getNode('events'),
+      snapshots: helper.getNode('snapshots'),
+      replies: helper.getNode('replies'),
+      caught: helper.getNode('caught'),
+    };
+  }
+
+  it('queues the pending operations it finds in the store when it starts', async () => {
+    const file = tempDbFile();
+    await seed(file, [plainOrder()]);
+    const flow = load(file);
+    const nodes = await flow;
+    const queued = [];
+    await new Promise((resolve) => nodes.events.on('input', (msg) => { queued.push(msg); if (queued.length === 2) resolve(); }));
+    assert.deepEqual(queued.map((m) => m.topic), ['operation.queued', 'operation.queued']);
+    assert.equal(queued[0].payload.orderId, 'PO-1000');
+  });
+
+  it('an order.received msg releases the new order; commands flow to events, snapshots and replies', async () => {
+    const file = tempDbFile();
+    const nodes = await load(file);
+    await seed(file, [plainOrder()]);
+    const snapshot = until(nodes.snapshots, (m) => m.topic === 'WS-T1' && m.payload.queue.length > 0);
+    nodes.dispatch.receive({ topic: 'order.received', payload: { orderId: 'PO-1000' } });
+    const snap = await snapshot;
+    assert.equal(snap.payload.queue[0].orderId, 'PO-1000');
+
+    const events = collect(nodes.events);
+    let reply = next(nodes.replies);
+    nodes.dispatch.receive(command('sign-on'));
+    await reply;
+    reply = next(nodes.replies);
+    // Snapshots follow the commits, one per workstation per batch of commands.
+    const snapAfterStart = until(nodes.snapshots, (m) => m.payload.current.length > 0);
+    nodes.dispatch.receive(command('start'));
+    const started = await reply;
+    assert.equal(started.payload.state, 'running');
+    assert.equal(started.payload.workInstructions.length, 2);
+    const current = (await snapAfterStart).payload;
+    assert.equal(current.workstation, 'WS-T1');
+    assert.equal(current.current[0].operationKey, '0010');
+    assert.deepEqual(events.map((m) => m.topic), ['operator.signed_on', 'operation.started']);
+    assert.equal(events[1].payload.payload.material, 'FG-100');
+  });
+
+  it('bad input reaches the Catch node with the rule, changes nothing, and the node keeps running', async () => {
+    const file = tempDbFile();
+    await seed(file, [plainOrder()]);
+    const nodes = await load(file);
+    const events = collect(nodes.events);
+    const replies = collect(nodes.replies);
+    let caught = next(nodes.caught);
+    nodes.dispatch.receive(command('start', { workstation: 'WS-NOPE' }));
+    let err = await caught;
+    assert.match(err.error.message, /workstation: workstation 'WS-NOPE' is not in the plant model \[rule: unknownWorkstation\]/);
+    caught = next(nodes.caught);
+    nodes.dispatch.receive(command('report', { goodQuantity: -3 }));
+    err = await caught;
+    assert.match(err.error.message, /goodQuantity: must be >= 0 \[rule: minimum\]/);
+    caught = next(nodes.caught);
+    nodes.dispatch.receive({ topic: 'launch', payload: {} });
+    err = await caught;
+    assert.match(err.error.message, /topic: 'launch' is not a dispatch command/);
+    caught = next(nodes.caught);
+    nodes.dispatch.receive(command('start', { operator: 'op-ghost' }));
+    err = await caught;
+    assert.match(err.error.message, /not signed on at workstation WS-T1 \[rule: operatorNotSignedOn\]/);
+    assert.equal(replies.length, 0);
+    assert.deepEqual(events.filter((m) => m.topic !== 'operation.queued'), []);
+
+    const reply = next(nodes.replies);
+    nodes.dispatch.receive(command('sign-on'));
+    assert.equal((await reply).payload.command, 'sign-on');
+  });
+
+  it('a repeated command id is answered again without a second event', async () => {
+    const file = tempDbFile();
+    const nodes = await load(file);
+    const events = collect(nodes.events);
+    const signOn = command('sign-on');
+    const resent = { topic: signOn.topic, payload: { ...signOn.payload } };
+    let reply = next(nodes.replies);
+    nodes.dispatch.receive(signOn);
+    const first = await reply;
+    reply = next(nodes.replies);
+    nodes.dispatch.receive(resent);
+    const second = await reply;
+    assert.equal(second.payload.duplicate, true);
+    assert.deepEqual(second.payload.events, first.payload.events);
+    assert.equal(events.filter((m) => m.topic === 'operator.signed_on').length, 1);
+  });
+
+  it('answers a snapshot request for one or all workstations', async () => {
+    const nodes = await load(tempDbFile());
+    const snaps = collect(nodes.snapshots);
+    const done = new Promise((resolve) => nodes.snapshots.on('input', () => { if (snaps.length === 4) resolve(); }));
+    nodes.dispatch.receive({ topic: 'snapshot' });
+    await done;
+    assert.deepEqual(snaps.map((m) => m.topic), ['WS-T1', 'WS-T2', 'WS-T3', 'WS-A1']);
+    assert.deepEqual(snaps[3].payload.workCenters, ['WC-ASSY']);
+  });
+
+  it('an invalid plant model is reported on deploy and every command is refused with its broken rules', async () => {
+    const plant = plantConfig();
+    plant.workstations[1].id = 'WS-T1';
+    const nodes = await load(tempDbFile(), plant);
+    const caught = next(nodes.caught);
+    nodes.dispatch.receive(command('sign-on'));
+    const err = await caught;
+    assert.match(err.error.message, /workstations\[1\]\.id: workstation 'WS-T1' is defined twice/);
+  });
+});

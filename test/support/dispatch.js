@@ -1,0 +1,56 @@
+// A small plant and helpers to drive the dispatch core the way the node does: every command in
+// its own store.transact unit.
+const { parsePlantModel, parseCommand, Dispatcher } = require('../../dist/lib/dispatch');
+const { submitOrder } = require('../../dist/lib/orders');
+
+const plantConfig = () => ({
+  site: 'PLANT-1010',
+  timeZone: 'UTC',
+  shifts: [{ name: 'early', start: '06:00' }, { name: 'late', start: '14:00' }, { name: 'night', start: '22:00' }],
+  workstations: [
+    { id: 'WS-T1', area: 'MACHINING', line: 'L1', workCenters: ['WC-TURN'] },
+    { id: 'WS-T2', area: 'MACHINING', line: 'L1', workCenters: ['WC-TURN'] },
+    { id: 'WS-T3', area: 'MACHINING', line: 'L1', workCenters: ['WC-TURN'] },
+    { id: 'WS-A1', area: 'ASSEMBLY', line: 'L2', workCenters: ['WC-ASSY'] },
+  ],
+});
+
+function createDispatch(store, options = {}) {
+  const dispatcher = new Dispatcher(parsePlantModel(options.plant || plantConfig()), { overrunPercent: options.overrunPercent || 0 });
+  let counter = 0;
+  let clock = Date.parse(options.startTime || '2026-11-25T07:00:00Z');
+  const defaults = { orderId: 'PO-1000', operationKey: '0010', workstation: 'WS-T1', operator: 'op-anna' };
+  const supervisorDefaults = { orderId: 'PO-1000', operationKey: '0010', supervisor: 'sup-bo' };
+  return {
+    dispatcher,
+    submit: (order, actor = 'erp') => store.transact((s) => submitOrder(s, order, actor)),
+    release: () => store.transact((s) => dispatcher.release(s)),
+    /** Builds a command with defaults, a fresh id and an event time one minute after the last. */
+    command(type, payload = {}) {
+      counter += 1;
+      clock += 60000;
+      const base = ['hold', 'release', 'resequence'].includes(type) ? supervisorDefaults
+        : ['sign-on', 'sign-off'].includes(type) ? { workstation: defaults.workstation, operator: defaults.operator } : defaults;
+      return { commandId: `cmd-${counter}`, eventTime: new Date(clock).toISOString(), ...base, ...payload };
+    },
+    run(type, payload) {
+      const body = payload && payload.commandId ? payload : this.command(type, payload);
+      return store.transact((s) => dispatcher.execute(s, parseCommand(type, body)));
+    },
+    snapshot: (ws) => dispatcher.snapshot(store, ws),
+  };
+}
+
+/** Rejects unless `promise` fails with an error carrying `rule` among its field errors or conflicts. */
+async function refusedWith(promise, rule) {
+  try {
+    await promise;
+  } catch (err) {
+    const rules = (err.errors || err.conflicts || []).map((e) => e.rule);
+    if (rules.includes(rule)) return err;
+    throw new Error(`expected rule ${rule}, got ${err.name}: ${err.message} (${rules.join(', ')})`);
+  }
+  throw new Error(`expected a refusal with rule ${rule}, but the command was accepted`);
+}
+
+module.exports = { plantConfig, createDispatch, refusedWith };
