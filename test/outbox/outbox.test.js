@@ -206,6 +206,29 @@ describe('ERP outbox delivery', function () {
     await erp.waitFor(() => messages().every((m) => m.state === 'delivered'));
   });
 
+  it('confirms to SAP what the real dispatch core records: yield with scrap reason, then the final confirmation', async () => {
+    const { createDispatch } = require('../support/dispatch');
+    const { validOrder } = require('../support/orders');
+    const order = validOrder();
+    for (const op of order.operations) op.qualityChecks = [];
+    const d = createDispatch(store);
+    await d.submit(order);
+    await d.release();
+    await d.run('sign-on');
+    await d.run('start');
+    await d.run('report', { goodQuantity: 40, scrapQuantity: 2, scrapReason: 'CHIP' });
+    await d.run('complete', { final: true });
+    newOutbox({ dialect: dialectNamed('sap') }).start();
+    await erp.waitFor(() => erp.acknowledged.size === 2);
+    const [yieldConf, finalConf] = erp.requests.map((r) => r.body);
+    assert.deepEqual([yieldConf.OrderID, yieldConf.OrderOperation, yieldConf.ConfirmationYieldQuantity, yieldConf.ConfirmationScrapQuantity, yieldConf.VarianceReasonCode, yieldConf.FinalConfirmationType],
+      ['1000123', '0010', '40', '2', 'CHIP', '']);
+    assert.deepEqual([finalConf.OrderOperation, finalConf.FinalConfirmationType, finalConf.IsFinalConfirmation], ['0010', 'X', true]);
+    await erp.waitFor(() => messages().every((m) => m.state !== 'pending'));
+    assert.deepEqual(messages().map((m) => [m.event_type, m.state]),
+      [['operation.started', 'skipped'], ['quantity.reported', 'delivered'], ['operation.completed', 'delivered']]);
+  });
+
   it('refuses a second outbox of the same name on one database', async () => {
     newOutbox().start();
     assert.throws(() => newOutbox().start(), /already running/);
