@@ -7,11 +7,22 @@ export interface FieldError {
   message: string;
 }
 
+/**
+ * The text Catch nodes see: the first few broken rules by field, then the rule names, so that a
+ * flow can tell `exceedsInput` from `operatorNotSignedOn` from the message alone.
+ */
+function describeAll(errors: FieldError[]): string {
+  const shown = errors.slice(0, 5).map((e) => `${e.field || '(root)'}: ${e.message}`).join('; ');
+  const more = errors.length > 5 ? `; and ${errors.length - 5} more` : '';
+  const rules = [...new Set(errors.map((e) => e.rule))].join(', ');
+  return `${shown}${more}${rules ? ` [rule: ${rules}]` : ''}`;
+}
+
 /** Bad input: carries every broken rule; nothing was changed. */
 export class ValidationError extends Error {
   readonly errors: FieldError[];
   constructor(errors: FieldError[], subject = 'input') {
-    super(`invalid ${subject}: ${errors.slice(0, 5).map((e) => `${e.field || '(root)'}: ${e.message}`).join('; ')}${errors.length > 5 ? `; and ${errors.length - 5} more` : ''}`);
+    super(`invalid ${subject}: ${describeAll(errors)}`);
     this.name = 'ValidationError';
     this.errors = errors;
   }
@@ -21,7 +32,7 @@ export class ValidationError extends Error {
 export class ConflictError extends Error {
   readonly conflicts: FieldError[];
   constructor(conflicts: FieldError[]) {
-    super(`conflict: ${conflicts.map((c) => `${c.field || '(root)'}: ${c.message}`).join('; ')}`);
+    super(`conflict: ${describeAll(conflicts)}`);
     this.name = 'ConflictError';
     this.conflicts = conflicts;
   }

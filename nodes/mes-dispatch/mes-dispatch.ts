@@ -1,7 +1,7 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import { Dispatcher, parseCommand, type ReleaseOutcome } from '../../lib/dispatch';
 import type { StoreLease, StoredEvent } from '../../lib/store';
-import { ConflictError, ValidationError } from '../../lib/util/errors';
+import { ValidationError } from '../../lib/util/errors';
 import type { PlantProvider } from '../mes-plant/provider';
 import { bindInput, statusText, type Send, type StoreProvider } from '../shared/adapter';
 
@@ -10,17 +10,6 @@ interface DispatchDef extends NodeDef {
   plant: string;
   overrunPercent: number | string;
   releaseIntervalSeconds: number | string;
-}
-
-/**
- * A Catch node sees only an error's message: name the broken rules in it, so a flow (or an
- * operator screen fed from the Catch node) can tell `exceedsInput` from `operatorNotSignedOn`.
- */
-function namingRules(err: unknown): unknown {
-  if (!(err instanceof ValidationError || err instanceof ConflictError)) return err;
-  const details = err instanceof ValidationError ? err.errors : err.conflicts;
-  if (details.length > 0) err.message += ` [rule: ${[...new Set(details.map((d) => d.rule))].join(', ')}]`;
-  return err;
 }
 
 /** Messages that make the node look for pending operations in the store. */
@@ -97,7 +86,7 @@ export = function register(RED: NodeAPI): void {
       refreshSnapshots(snapshotsOf === 'all' ? allWorkstations() : outcome.workstations);
     }
 
-    const input = bindInput(node, (msg, send) => handle(msg, send).catch((err) => { throw namingRules(err); }));
+    const input = bindInput(node, handle);
 
     async function handle(msg: NodeMessageInFlow, send: Send): Promise<void> {
       if (!lease || !dispatcher) throw new Error(problem ?? RED._('mes-dispatch.errors.noStore'));

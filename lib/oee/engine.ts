@@ -1,0 +1,508 @@
+import { ShiftCalendar, type Period } from './calendar';
+import { addTime, addTotals, cloneTotals, computeMetrics, emptyTotals, type TimeCategory, type Totals } from './totals';
+import type {
+  Downtime, LineSnapshot, MachineState, OeeConfig, OeeOp, Product, ReasonShare, StateReport, TrackedState,
+  WindowReport, WorkstationConfig, WorkstationSnapshot, WorkstationState,
+} from './types';
+
+const MINUTE = 60_000;
+/** The last-hour window starts at the start of the minute one hour ago: 60 to 61 minutes long. */
+const HOUR_MINUTES = 60;
+const hourStartOf = (t: number) => Math.floor((t - HOUR_MINUTES * MINUTE) / MINUTE) * MINUTE;
+
+/** Stops that are downtime and ask for a reason; unknown time is reported on its own. */
+const DOWNTIME_CATEGORIES = new Set<TimeCategory>(['stopped', 'faulted', 'idle', 'setup']);
+
+const iso = (t: number) => new Date(t).toISOString();
+
+export interface CountInput {
+  /** good (good-reject scheme) or total (total-reject scheme); increments or absolute values. */
+  first?: number;
+  reject?: number;
+}
+
+export interface OperationStart {
+  time: number;
+  orderId: string | null;
+  operationKey: string | null;
+  material: string | null;
+  idealCycleTimeSeconds?: number | null;
+}
+
+/**
+ * Turns one line's machine signals into times and counts per shift, order and minute, in event
+ * time. Pure and synchronous: the node adapter feeds it, takes the store operations it queues
+ * (`drainOps`) and persists the states it marks dirty.
+ *
+ * Booking is lazy: a signal only moves the clock; the open state interval is booked into the
+ * windows when it closes, when a calendar boundary passes, and before a snapshot. Sums do not
+ * depend on when booking happens, so the numbers are the same whatever the snapshot rate.
+ */
+export class OeeEngine {
+  readonly config: OeeConfig;
+  readonly calendar: ShiftCalendar;
+  private readonly wsConfig = new Map<string, WorkstationConfig>();
+  private readonly states = new Map<string, WorkstationState>();
+  /** Next calendar boundary per workstation: passing it books time and may close a shift. */
+  private readonly watch = new Map<string, number>();
+  private readonly microMs: number;
+  private readonly timeoutMs: number;
+  /** Per workstation: the sum of its closed minutes in the last hour, so a snapshot adds 2 buckets, not 61. */
+  private readonly hourCache = new Map<string, { from: number; to: number; sum: Totals }>();
+  private ops: OeeOp[] = [];
+  private readonly dirty = new Set<string>();
+
+  constructor(config: OeeConfig) {
+    this.config = config;
+    this.calendar = new ShiftCalendar(config.calendar);
+    for (const ws of config.workstations) this.wsConfig.set(ws.id, ws);
+    this.microMs = config.microStopSeconds * 1000;
+    this.timeoutMs = config.signalTimeoutSeconds * 1000;
+  }
+
+  hasWorkstation(id: string): boolean {
+    return this.wsConfig.has(id);
+  }
+
+  workstationIds(): string[] {
+    return [...this.states.keys()];
+  }
+
+  /** The newest event time seen on the line. */
+  lineClock(): number {
+    let max = -Infinity;
+    for (const ws of this.states.values()) max = Math.max(max, ws.clock);
+    return max;
+  }
+
+  get(id: string): WorkstationState | undefined {
+    return this.states.get(id);
+  }
+
+  /** Continues from persisted states after a restart. */
+  restore(states: WorkstationState[]): void {
+    for (const ws of states) {
+      if (!this.wsConfig.has(ws.id)) continue;
+      this.states.set(ws.id, ws);
+      this.watch.set(ws.id, this.calendar.periodAt(ws.accountedTo).end);
+    }
+  }
+
+  drainOps(): OeeOp[] {
+    const ops = this.ops;
+    this.ops = [];
+    return ops;
+  }
+
+  drainDirty(): WorkstationState[] {
+    const list = [...this.dirty].map((id) => this.states.get(id)).filter((ws): ws is WorkstationState => ws !== undefined);
+    this.dirty.clear();
+    return list;
+  }
+
+  private initial(id: string, t: number): WorkstationState {
+    const cfg = this.wsConfig.get(id);
+    const ws: WorkstationState = {
+      id, clock: t, lastSignal: t, reported: null, reportedFault: null, state: 'unknown', since: t, faultCode: null, accountedTo: t,
+      downtimeId: null, counters: { first: null, reject: null },
+      product: { material: null, idealMs: cfg?.idealCycleTimeSeconds ? cfg.idealCycleTimeSeconds * 1000 : null, orderId: null, operationKey: null },
+      order: null, shifts: {}, minutes: {}, downtimes: {}, lastSetupEnd: null, lateSignals: 0,
+    };
+    this.states.set(id, ws);
+    this.watch.set(id, this.calendar.periodAt(t).end);
+    return ws;
+  }
+
+  /**
+   * Applies one signal of workstation `id` at event time `t`. Returns `late` when `t` is older than
+   * what the workstation has already seen (the signal is then ignored, see docs/oee.md), and
+   * whether the state changed.
+   */
+  signal(id: string, t: number, state: MachineState | null, faultCode: string | null, counts: CountInput | null): { late: boolean; changed: boolean } {
+    let ws = this.states.get(id);
+    if (!ws) ws = this.initial(id, t);
+    if (t < ws.clock) {
+      ws.lateSignals += 1;
+      this.dirty.add(id);
+      // An increment is a fact that would otherwise be lost: book it at the workstation's clock.
+      if (counts && this.config.counterMode === 'increment') this.count(ws, ws.clock, counts);
+      return { late: true, changed: false };
+    }
+    const before = ws.state;
+    this.advanceWs(ws, t);
+    ws.lastSignal = t;
+    if (counts) this.count(ws, t, counts);
+    if (state !== null) {
+      ws.reported = state;
+      ws.reportedFault = state === 'faulted' ? faultCode : null;
+      this.setState(ws, t, state, ws.reportedFault);
+    } else if (ws.state === 'unknown' && ws.reported !== null) {
+      // Signals are flowing again after a gap: the machine is back in the state it last reported.
+      this.setState(ws, t, ws.reported, ws.reportedFault);
+    }
+    this.dirty.add(id);
+    return { late: false, changed: ws.state !== before };
+  }
+
+  /** Moves event time forward without a signal (all workstations, or one): closes what ends before it. */
+  advance(t: number, id?: string): string[] {
+    const changed: string[] = [];
+    for (const ws of id ? [this.states.get(id)].filter((w): w is WorkstationState => !!w) : this.states.values()) {
+      if (t <= ws.clock) continue;
+      const before = ws.state;
+      this.advanceWs(ws, t);
+      this.dirty.add(ws.id);
+      if (ws.state !== before) changed.push(ws.id);
+    }
+    return changed;
+  }
+
+  private advanceWs(ws: WorkstationState, t: number): void {
+    if (this.timeoutMs > 0 && ws.state !== 'unknown' && t - ws.lastSignal > this.timeoutMs) {
+      const lostAt = ws.lastSignal + this.timeoutMs;
+      this.bookTo(ws, lostAt);
+      this.closeAndOpen(ws, lostAt, 'unknown', null);
+    }
+    ws.clock = Math.max(ws.clock, t);
+    if (t >= (this.watch.get(ws.id) ?? Infinity)) this.bookTo(ws, t);
+  }
+
+  private setState(ws: WorkstationState, t: number, state: TrackedState, faultCode: string | null): void {
+    if (state === ws.state && faultCode === ws.faultCode) return; // a repeat: nothing changes
+    this.closeAndOpen(ws, t, state, faultCode);
+  }
+
+  /** The category of the open interval as far as known at `t`; null while a stop may still be a micro-stop. */
+  private categoryAt(ws: WorkstationState, t: number): TimeCategory | null {
+    switch (ws.state) {
+      case 'running': return 'running';
+      case 'planned-stop': return 'planned';
+      case 'unknown': return 'unknown';
+      case 'setup': return this.config.setupIsPlanned ? 'planned' : 'setup';
+      case 'idle':
+        if (this.config.idleIsPlanned) return 'planned';
+        break;
+      default: break;
+    }
+    return t - ws.since >= this.microMs ? (ws.state as TimeCategory) : null;
+  }
+
+  /** Books the open interval up to `t` where its category is known, then closes finished shifts. */
+  private bookTo(ws: WorkstationState, t: number): void {
+    this.dirty.add(ws.id);
+    const category = this.categoryAt(ws, t);
+    if (category !== null) {
+      if (ws.downtimeId === null && DOWNTIME_CATEGORIES.has(category) && t > ws.since) this.startDowntime(ws);
+      this.book(ws, ws.accountedTo, t, category, ws.downtimeId);
+      ws.accountedTo = Math.max(ws.accountedTo, t);
+    }
+    this.watch.set(ws.id, this.calendar.periodAt(ws.accountedTo).end);
+    this.closeShifts(ws);
+  }
+
+  private closeAndOpen(ws: WorkstationState, t: number, state: TrackedState, faultCode: string | null): void {
+    let category = this.categoryAt(ws, t);
+    if (category === null) category = 'micro';
+    else if (ws.downtimeId === null && DOWNTIME_CATEGORIES.has(category) && t > ws.since) this.startDowntime(ws);
+    this.book(ws, ws.accountedTo, t, category, ws.downtimeId);
+    if (t > ws.since) {
+      this.ops.push({
+        kind: 'interval', workstation: ws.id, state: ws.state, category, start: ws.since, end: t, faultCode: ws.faultCode,
+        downtimeId: ws.downtimeId, orderId: ws.product.orderId, operationKey: ws.product.operationKey,
+      });
+    }
+    if (ws.downtimeId !== null) {
+      const downtime = ws.downtimes[ws.downtimeId];
+      downtime.end = t;
+      this.ops.push({ kind: 'downtime-ended', downtime: { ...downtime }, orderId: ws.product.orderId, operationKey: ws.product.operationKey });
+    }
+    if (ws.state === 'setup') ws.lastSetupEnd = t;
+    ws.state = state;
+    ws.since = t;
+    ws.faultCode = faultCode;
+    ws.accountedTo = t;
+    ws.downtimeId = null;
+    this.watch.set(ws.id, this.calendar.periodAt(t).end);
+    this.closeShifts(ws);
+  }
+
+  private startDowntime(ws: WorkstationState): void {
+    const id = `${ws.id}@${iso(ws.since)}`;
+    const downtime: Downtime = { id, workstation: ws.id, start: ws.since, end: null, state: ws.state, faultCode: ws.faultCode, reason: null };
+    ws.downtimes[id] = downtime;
+    ws.downtimeId = id;
+    this.ops.push({ kind: 'downtime-started', downtime: { ...downtime }, orderId: ws.product.orderId, operationKey: ws.product.operationKey });
+  }
+
+  /** Calls `fn` for each piece of [a, b) that lies in one calendar period and one minute. */
+  private pieces(a: number, b: number, fn: (period: Period, from: number, to: number) => void): void {
+    for (let t = a; t < b;) {
+      const period = this.calendar.periodAt(t);
+      const end = Math.min(b, period.end, (Math.floor(t / MINUTE) + 1) * MINUTE);
+      fn(period, t, end);
+      t = end;
+    }
+  }
+
+  private book(ws: WorkstationState, a: number, b: number, category: TimeCategory, downtimeId: string | null): void {
+    if (b <= a) return;
+    this.pieces(a, b, (period, from, to) => {
+      const ms = to - from;
+      if (period.shift) addTime(this.shiftTotals(ws, period), period.kind, category, ms, downtimeId);
+      if (ws.order) addTime(ws.order.totals, period.kind, category, ms, downtimeId);
+      addTime(this.minuteTotals(ws, from), period.kind, category, ms, downtimeId);
+    });
+  }
+
+  private shiftTotals(ws: WorkstationState, period: Period): Totals {
+    const shift = period.shift!;
+    let entry = ws.shifts[shift.id];
+    if (!entry) {
+      entry = { shift, totals: emptyTotals() };
+      ws.shifts[shift.id] = entry;
+    }
+    return entry.totals;
+  }
+
+  private minuteTotals(ws: WorkstationState, t: number): Totals {
+    const minute = Math.floor(t / MINUTE);
+    const cached = this.hourCache.get(ws.id);
+    if (cached && minute < cached.to) this.hourCache.delete(ws.id); // a summed minute changes
+    let totals = ws.minutes[minute];
+    if (!totals) {
+      totals = emptyTotals();
+      ws.minutes[minute] = totals;
+      const oldest = hourStartOf(ws.clock) / MINUTE;
+      for (const key in ws.minutes) if (Number(key) < oldest) delete ws.minutes[key];
+    }
+    return totals;
+  }
+
+  /** Closes every shift that ended before the booked time: a shift-end summary. */
+  private closeShifts(ws: WorkstationState): void {
+    for (const id in ws.shifts) {
+      const entry = ws.shifts[id];
+      if (entry.shift.end > ws.accountedTo) continue;
+      delete ws.shifts[id];
+      this.ops.push({ kind: 'shift-closed', workstation: ws.id, shift: entry.shift, totals: entry.totals, metrics: computeMetrics(entry.totals) });
+      this.pruneDowntimes(ws);
+    }
+  }
+
+  /** Forgets downtimes no open window refers to any more, so memory stays flat over weeks. */
+  private pruneDowntimes(ws: WorkstationState): void {
+    const keep = new Set<string>();
+    if (ws.downtimeId) keep.add(ws.downtimeId);
+    const refs = [...Object.values(ws.shifts).map((e) => e.totals), ...Object.values(ws.minutes), ...(ws.order ? [ws.order.totals] : [])];
+    for (const totals of refs) for (const id in totals.downtime) keep.add(id);
+    for (const id in ws.downtimes) if (!keep.has(id)) delete ws.downtimes[id];
+  }
+
+  private count(ws: WorkstationState, t: number, input: CountInput): void {
+    const absolute = this.config.counterMode === 'absolute';
+    const first = input.first === undefined ? 0 : absolute ? this.delta(ws, 'first', input.first) : input.first;
+    const reject = input.reject === undefined ? 0 : absolute ? this.delta(ws, 'reject', input.reject) : input.reject;
+    const totalScheme = this.config.countScheme === 'total-reject';
+    const total = totalScheme ? first : first + reject;
+    const good = totalScheme ? first - reject : first;
+    if (total === 0 && reject === 0) return;
+    const period = this.calendar.periodAt(t);
+    const planned = period.kind === 'shift' && this.categoryAt(ws, t) !== 'planned';
+    const startup = this.config.startupWindowSeconds > 0 && ws.lastSetupEnd !== null && t - ws.lastSetupEnd < this.config.startupWindowSeconds * 1000
+      ? reject : 0;
+    const idealMs = ws.product.idealMs;
+    const add = (totals: Totals) => {
+      if (!planned) {
+        totals.outsidePlannedTotal += total;
+        totals.outsidePlannedGood += good;
+        return;
+      }
+      totals.total += total;
+      totals.good += good;
+      totals.reject += reject;
+      totals.startupReject += startup;
+      if (idealMs === null) totals.countsWithoutIdealTime += total;
+      else {
+        totals.idealMs += total * idealMs;
+        totals.idealGoodMs += good * idealMs;
+        totals.idealStartupRejectMs += startup * idealMs;
+      }
+    };
+    if (period.shift) add(this.shiftTotals(ws, period));
+    if (ws.order) add(ws.order.totals);
+    add(this.minuteTotals(ws, t));
+  }
+
+  /**
+   * Counted pieces since the last absolute reading. A lower value is a rollover when the last one
+   * was in the top 10 % of the counter's range, otherwise a reset to 0 (the value is what was
+   * counted since the reset). The first reading after start only sets the baseline.
+   */
+  private delta(ws: WorkstationState, which: 'first' | 'reject', value: number): number {
+    const last = ws.counters[which];
+    ws.counters[which] = value;
+    if (last === null) return 0;
+    if (value >= last) return value - last;
+    const max = this.config.counterMax;
+    return last >= max * 0.9 ? max - last + value + 1 : value;
+  }
+
+  /** An operation started on the workstation (dispatch event or configuration message). */
+  startOperation(id: string, start: OperationStart): void {
+    let ws = this.states.get(id);
+    if (!ws) ws = this.initial(id, start.time);
+    const t = Math.max(start.time, ws.clock);
+    this.advanceWs(ws, t);
+    this.bookTo(ws, t);
+    const cfg = this.wsConfig.get(id);
+    const seconds = start.idealCycleTimeSeconds
+      ?? (start.material !== null ? cfg?.products?.[start.material] : undefined)
+      ?? cfg?.idealCycleTimeSeconds
+      ?? null;
+    ws.product = { material: start.material, idealMs: seconds === null ? null : Math.round(seconds * 1000), orderId: start.orderId, operationKey: start.operationKey };
+    ws.order = start.orderId ? { orderId: start.orderId, operationKey: start.operationKey, since: t, totals: emptyTotals() } : null;
+    this.dirty.add(id);
+  }
+
+  /** The operation ended: later counts belong to no order (the product's ideal time stays). */
+  endOperation(id: string, time: number, orderId: string | null, operationKey: string | null): void {
+    const ws = this.states.get(id);
+    if (!ws || !ws.order || ws.order.orderId !== orderId || ws.order.operationKey !== operationKey) return;
+    const t = Math.max(time, ws.clock);
+    this.advanceWs(ws, t);
+    this.bookTo(ws, t);
+    ws.order = null;
+    ws.product = { ...ws.product, orderId: null, operationKey: null };
+    this.dirty.add(id);
+  }
+
+  /** Records a downtime reason in memory (the store is updated by the caller). */
+  classify(downtimeId: string, reason: string): boolean {
+    for (const ws of this.states.values()) {
+      const downtime = ws.downtimes[downtimeId];
+      if (downtime) {
+        downtime.reason = reason;
+        this.dirty.add(ws.id);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // ---- snapshots -----------------------------------------------------------------------------
+
+  /**
+   * Windows of a workstation at `at` (≥ its clock): what is booked plus the open interval up to
+   * `at`, provisionally (a short stop counts as a micro-stop until it outlasts the threshold).
+   */
+  private windows(ws: WorkstationState, at: number): { shift: Totals | null; order: Totals | null; hour: Totals; shiftId: string | null } {
+    this.bookTo(ws, Math.min(at, ws.clock));
+    const current = this.calendar.shiftAt(at);
+    const shift = current ? cloneTotals(ws.shifts[current.id]?.totals ?? emptyTotals()) : null;
+    const order = ws.order ? cloneTotals(ws.order.totals) : null;
+    const hourStart = hourStartOf(at);
+    const from = hourStart / MINUTE;
+    const to = Math.floor(at / MINUTE);
+    let closed = this.hourCache.get(ws.id);
+    if (!closed || closed.from !== from || closed.to !== to) {
+      const sum = emptyTotals();
+      for (const key in ws.minutes) {
+        const minute = Number(key);
+        if (minute >= from && minute < to) addTotals(sum, ws.minutes[key]);
+      }
+      closed = { from, to, sum };
+      this.hourCache.set(ws.id, closed);
+    }
+    const hour = cloneTotals(closed.sum);
+    if (ws.minutes[to]) addTotals(hour, ws.minutes[to]);
+    const openPiece = (from: number, to: number, category: TimeCategory, downtimeId: string | null) => {
+      this.pieces(from, to, (period, a, b) => {
+        if (shift && period.shift?.id === current!.id) addTime(shift, period.kind, category, b - a, downtimeId);
+        if (order) addTime(order, period.kind, category, b - a, downtimeId);
+        if (a >= hourStart) addTime(hour, period.kind, category, b - a, downtimeId);
+      });
+    };
+    const lostAt = this.timeoutMs > 0 && ws.state !== 'unknown' ? ws.lastSignal + this.timeoutMs : Infinity;
+    const knownTo = Math.max(ws.accountedTo, Math.min(at, lostAt));
+    const category = this.categoryAt(ws, knownTo) ?? 'micro';
+    const provisionalId = DOWNTIME_CATEGORIES.has(category) ? ws.downtimeId ?? `${ws.id}@${iso(ws.since)}` : null;
+    openPiece(ws.accountedTo, knownTo, category, provisionalId);
+    if (knownTo < at) openPiece(knownTo, at, 'unknown', null);
+    return { shift, order, hour, shiftId: current?.id ?? null };
+  }
+
+  private report(ws: WorkstationState[], totals: Totals, from: number, to: number): WindowReport {
+    return { from: iso(from), to: iso(to), ...computeMetrics(totals), topDowntimeReasons: this.topReasons(ws, totals) };
+  }
+
+  private topReasons(list: WorkstationState[], totals: Totals): ReasonShare[] {
+    const byReason = new Map<string, ReasonShare>();
+    for (const id in totals.downtime) {
+      // A downtime id starts with its workstation's id: `WS-1@2026-…`.
+      const ws = list.length === 1 ? list[0] : this.states.get(id.slice(0, id.lastIndexOf('@')));
+      const reason = ws?.downtimes[id]?.reason ?? 'unclassified';
+      const share = byReason.get(reason) ?? { reason, seconds: 0, stops: 0 };
+      share.seconds += totals.downtime[id] / 1000;
+      share.stops += 1;
+      byReason.set(reason, share);
+    }
+    return [...byReason.values()].sort((a, b) => b.seconds - a.seconds || a.reason.localeCompare(b.reason)).slice(0, this.config.topReasons);
+  }
+
+  private stateReport(ws: WorkstationState, at: number): StateReport {
+    const lostAt = this.timeoutMs > 0 && ws.state !== 'unknown' ? ws.lastSignal + this.timeoutMs : Infinity;
+    if (at > lostAt) {
+      return { state: 'unknown', since: iso(lostAt), durationSeconds: (at - lostAt) / 1000, faultCode: null, downtimeId: null, reason: null };
+    }
+    return {
+      state: ws.state, since: iso(ws.since), durationSeconds: (at - ws.since) / 1000, faultCode: ws.faultCode,
+      downtimeId: ws.downtimeId, reason: ws.downtimeId ? ws.downtimes[ws.downtimeId]?.reason ?? null : null,
+    };
+  }
+
+  snapshot(id: string, at = this.lineClock()): WorkstationSnapshot | null {
+    const ws = this.states.get(id);
+    if (!ws) return null;
+    const w = this.windows(ws, Math.max(at, ws.clock));
+    const time = Math.max(at, ws.clock);
+    const current = this.calendar.shiftAt(time);
+    return {
+      scope: 'workstation',
+      line: this.config.line,
+      workstation: id,
+      time: iso(time),
+      state: this.stateReport(ws, time),
+      product: { ...ws.product },
+      shift: current && w.shift ? { id: current.id, name: current.name, day: current.day, ...this.report([ws], w.shift, current.start, current.end) } : null,
+      order: ws.order && w.order ? { orderId: ws.order.orderId, operationKey: ws.order.operationKey, ...this.report([ws], w.order, ws.order.since, time) } : null,
+      lastHour: this.report([ws], w.hour, hourStartOf(time), time),
+      lateSignals: ws.lateSignals,
+    };
+  }
+
+  /** The line: every workstation's times and counts summed (never averaged), at the line clock. */
+  lineSnapshot(at = this.lineClock()): LineSnapshot | null {
+    if (this.states.size === 0) return null;
+    const list = [...this.states.values()];
+    const current = this.calendar.shiftAt(at);
+    const shift = emptyTotals();
+    const hour = emptyTotals();
+    const states: Record<string, TrackedState> = {};
+    for (const ws of list) {
+      const w = this.windows(ws, Math.max(at, ws.clock));
+      if (w.shift && w.shiftId === current?.id) addTotals(shift, w.shift);
+      addTotals(hour, w.hour);
+      states[ws.id] = this.stateReport(ws, Math.max(at, ws.clock)).state;
+    }
+    return {
+      scope: 'line',
+      line: this.config.line,
+      time: iso(at),
+      states,
+      shift: current ? { id: current.id, name: current.name, day: current.day, ...this.report(list, shift, current.start, current.end) } : null,
+      lastHour: this.report(list, hour, hourStartOf(at), at),
+    };
+  }
+}
+
+export type { Product };

@@ -1,0 +1,264 @@
+import type { ValidateFunction } from 'ajv';
+import { createAjv, toFieldErrors } from '../util/json-schema';
+import { ValidationError, type FieldError } from '../util/errors';
+import { MACHINE_STATES, type MachineState, type OeeConfig } from './types';
+import type { CountInput } from './engine';
+
+/** What one input message asks of the OEE node. */
+export type OeeCommand =
+  | { kind: 'signal'; workstation: string; time: number; state: MachineState | null; faultCode: string | null; counts: CountInput | null }
+  | { kind: 'tick'; time: number; workstation?: string }
+  | { kind: 'operation-started'; workstation: string; time: number; orderId: string | null; operationKey: string | null; material: string | null; idealCycleTimeSeconds: number | null }
+  | { kind: 'operation-completed'; workstation: string; time: number; orderId: string | null; operationKey: string | null }
+  | { kind: 'classify'; downtimeId: string; reason: string; actor: string | null; time: number }
+  | { kind: 'query'; query: 'shifts' | 'downtime'; workstation?: string; day?: string; shift?: string; from?: string; to?: string; limit: number }
+  | { kind: 'snapshot' }
+  /** Another event of the dispatch node: not for OEE. */
+  | { kind: 'ignored' };
+
+export interface InputMessage {
+  topic?: unknown;
+  payload?: unknown;
+  sourceTimestamp?: unknown;
+}
+
+const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+const timeSchema = { anyOf: [{ type: 'string' }, { type: 'number' }] };
+
+const signalSchema = {
+  type: 'object',
+  required: ['workstation'],
+  additionalProperties: false,
+  properties: {
+    workstation: { type: 'string', minLength: 1 },
+    time: timeSchema,
+    state: { enum: [...MACHINE_STATES] },
+    running: { type: 'boolean' },
+    faultCode: { anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'null' }] },
+    good: { type: 'number', minimum: 0 },
+    total: { type: 'number', minimum: 0 },
+    reject: { type: 'number', minimum: 0 },
+  },
+};
+
+const tickSchema = {
+  type: 'object', required: ['time'], additionalProperties: false,
+  properties: { time: timeSchema, workstation: { type: 'string', minLength: 1 } },
+};
+
+const classifySchema = {
+  type: 'object', required: ['downtimeId', 'reason'], additionalProperties: false,
+  properties: {
+    downtimeId: { type: 'string', minLength: 1 },
+    reason: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } }] },
+    actor: { type: 'string' },
+    time: timeSchema,
+  },
+};
+
+const querySchema = {
+  type: 'object', required: ['query'], additionalProperties: false,
+  properties: {
+    query: { enum: ['shifts', 'downtime'] },
+    workstation: { type: 'string' },
+    day: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
+    shift: { type: 'string' },
+    from: { type: 'string', format: 'date-time' },
+    to: { type: 'string', format: 'date-time' },
+    limit: { type: 'integer', minimum: 1, maximum: 10000 },
+  },
+};
+
+/** An operation start as configured by hand (no dispatch node): the product and its ideal time. */
+const productSchema = {
+  type: 'object', required: ['workstation', 'time'], additionalProperties: false,
+  properties: {
+    workstation: { type: 'string', minLength: 1 },
+    time: timeSchema,
+    material: { type: 'string' },
+    orderId: { type: 'string' },
+    operationKey: { type: 'string' },
+    idealCycleTimeSeconds: { type: 'number', exclusiveMinimum: 0 },
+  },
+};
+
+/** The stored dispatch event (docs/events.md), as the dispatch node sends it. */
+const dispatchEventSchema = {
+  type: 'object', required: ['type', 'eventTime', 'workstation'],
+  properties: {
+    type: { type: 'string' },
+    eventTime: { type: 'string' },
+    workstation: { type: 'string', minLength: 1 },
+    orderId: { type: ['string', 'null'] },
+    operationKey: { type: ['string', 'null'] },
+    payload: {
+      type: 'object',
+      properties: {
+        material: { type: 'string' },
+        idealCycleTimeSeconds: { type: 'number', exclusiveMinimum: 0 },
+      },
+    },
+  },
+};
+
+/**
+ * Reads input messages into commands, refusing garbled ones with every broken rule named
+ * (`payload.state` / `enum`, `payload.time` / `notInFuture`, …). Validators are compiled once:
+ * this runs for every signal.
+ */
+export class SignalParser {
+  private readonly config: OeeConfig;
+  private readonly reasons: Set<string>;
+  private readonly workstations: Set<string>;
+  private readonly validateSignal: ValidateFunction;
+  private readonly validateTick: ValidateFunction;
+  private readonly validateClassify: ValidateFunction;
+  private readonly validateQuery: ValidateFunction;
+  private readonly validateProduct: ValidateFunction;
+  private readonly validateDispatch: ValidateFunction;
+
+  constructor(config: OeeConfig, reasons: Set<string>) {
+    this.config = config;
+    this.reasons = reasons;
+    this.workstations = new Set(config.workstations.map((w) => w.id));
+    const ajv = createAjv();
+    this.validateSignal = ajv.compile(signalSchema);
+    this.validateTick = ajv.compile(tickSchema);
+    this.validateClassify = ajv.compile(classifySchema);
+    this.validateQuery = ajv.compile(querySchema);
+    this.validateProduct = ajv.compile(productSchema);
+    this.validateDispatch = ajv.compile(dispatchEventSchema);
+  }
+
+  /** `now` is the wall clock, used only to refuse timestamps far in the future. */
+  parse(msg: InputMessage, now: number): OeeCommand {
+    const topic = typeof msg.topic === 'string' ? msg.topic : '';
+    const payload = msg.payload;
+    switch (topic) {
+      case 'oee/tick': {
+        const p = this.check(this.validateTick, payload, 'time advance') as { time: unknown; workstation?: string };
+        if (p.workstation !== undefined) this.knownWorkstation(p.workstation);
+        return { kind: 'tick', time: this.time(p.time, 'payload.time', now), workstation: p.workstation };
+      }
+      case 'oee/classify': {
+        const p = this.check(this.validateClassify, payload, 'downtime classification') as { downtimeId: string; reason: string | string[]; actor?: string; time?: unknown };
+        const reason = Array.isArray(p.reason) ? p.reason.join('/') : p.reason;
+        if (!this.reasons.has(reason)) {
+          throw inputError([{ field: 'payload.reason', rule: 'reasonTree', message: `'${reason}' is not a reason of the configured reason tree` }], 'downtime classification');
+        }
+        return { kind: 'classify', downtimeId: p.downtimeId, reason, actor: p.actor ?? null, time: p.time === undefined ? now : this.time(p.time, 'payload.time', now) };
+      }
+      case 'oee/query': {
+        const p = this.check(this.validateQuery, payload, 'OEE query') as { query: 'shifts' | 'downtime'; limit?: number };
+        return { ...(payload as object), kind: 'query', query: p.query, limit: p.limit ?? 1000 } as OeeCommand;
+      }
+      case 'oee/snapshot':
+        return { kind: 'snapshot' };
+      case 'oee/product': {
+        const p = this.check(this.validateProduct, payload, 'product') as { workstation: string; time: unknown; material?: string; orderId?: string; operationKey?: string; idealCycleTimeSeconds?: number };
+        this.knownWorkstation(p.workstation);
+        return {
+          kind: 'operation-started', workstation: p.workstation, time: this.time(p.time, 'payload.time', now), orderId: p.orderId ?? null,
+          operationKey: p.operationKey ?? null, material: p.material ?? null, idealCycleTimeSeconds: p.idealCycleTimeSeconds ?? null,
+        };
+      }
+      default:
+        break;
+    }
+    if (isDispatchEvent(payload)) return this.dispatchEvent(payload, now);
+    return this.signal(msg, now);
+  }
+
+  private dispatchEvent(payload: { type: string }, now: number): OeeCommand {
+    if (payload.type !== 'operation.started' && payload.type !== 'operation.completed') return { kind: 'ignored' };
+    const event = this.check(this.validateDispatch, payload, `${payload.type} event`) as {
+      eventTime: string; workstation: string; orderId?: string | null; operationKey?: string | null; payload?: { material?: string; idealCycleTimeSeconds?: number };
+    };
+    // A plant runs one OEE node per line, each fed every dispatch event: other lines' are not ours.
+    if (!this.workstations.has(event.workstation)) return { kind: 'ignored' };
+    const time = this.time(event.eventTime, 'payload.eventTime', now);
+    if (payload.type === 'operation.completed') {
+      return { kind: 'operation-completed', workstation: event.workstation, time, orderId: event.orderId ?? null, operationKey: event.operationKey ?? null };
+    }
+    return {
+      kind: 'operation-started', workstation: event.workstation, time, orderId: event.orderId ?? null, operationKey: event.operationKey ?? null,
+      material: event.payload?.material ?? null, idealCycleTimeSeconds: event.payload?.idealCycleTimeSeconds ?? null,
+    };
+  }
+
+  private signal(msg: InputMessage, now: number): OeeCommand {
+    const p = this.check(this.validateSignal, msg.payload, 'machine signal') as {
+      workstation: string; time?: unknown; state?: MachineState; running?: boolean; faultCode?: string | number | null; good?: number; total?: number; reject?: number;
+    };
+    const errors: FieldError[] = [];
+    if (!this.workstations.has(p.workstation)) {
+      errors.push({ field: 'payload.workstation', rule: 'knownWorkstation', message: `'${p.workstation}' is not a workstation of line ${this.config.line}` });
+    }
+    if (p.state !== undefined && p.running !== undefined) errors.push({ field: 'payload.running', rule: 'oneStateSource', message: 'give state or running, not both' });
+    const firstField = this.config.countScheme === 'total-reject' ? 'total' : 'good';
+    const wrongField = firstField === 'total' ? 'good' : 'total';
+    if (p[wrongField] !== undefined) errors.push({ field: `payload.${wrongField}`, rule: 'countScheme', message: `the count scheme is ${this.config.countScheme}: send ${firstField} and reject` });
+    for (const field of [firstField, 'reject'] as const) {
+      const value = p[field];
+      if (value === undefined || this.config.counterMode !== 'absolute') continue;
+      if (!Number.isInteger(value) || value > this.config.counterMax) {
+        errors.push({ field: `payload.${field}`, rule: 'counterRange', message: `an absolute counter is an integer from 0 to ${this.config.counterMax}` });
+      }
+    }
+    const counts = p[firstField] !== undefined || p.reject !== undefined ? { first: p[firstField], reject: p.reject } : null;
+    if (p.state === undefined && p.running === undefined && counts === null) {
+      errors.push({ field: 'payload', rule: 'signalContent', message: 'a signal carries state, running or counts' });
+    }
+    let time = NaN;
+    try {
+      time = this.time(p.time ?? msg.sourceTimestamp, p.time === undefined && msg.sourceTimestamp !== undefined ? 'sourceTimestamp' : 'payload.time', now);
+    } catch (err) {
+      errors.push(...(err as ValidationError).errors);
+    }
+    if (errors.length > 0) throw inputError(errors, 'machine signal');
+    let state: MachineState | null = p.state ?? null;
+    const faultCode = p.faultCode === undefined || p.faultCode === null || p.faultCode === '' || p.faultCode === 0 ? null : String(p.faultCode);
+    if (p.running !== undefined) state = p.running ? 'running' : faultCode !== null ? 'faulted' : 'stopped';
+    return { kind: 'signal', workstation: p.workstation, time, state, faultCode, counts };
+  }
+
+  private check(validate: ValidateFunction, payload: unknown, subject: string): unknown {
+    if (validate(payload)) return payload;
+    const errors = toFieldErrors(validate.errors).map((e) => ({ ...e, field: e.field ? `payload.${e.field}` : 'payload' }));
+    throw inputError(errors, subject);
+  }
+
+  private knownWorkstation(id: string, field = 'payload.workstation'): void {
+    if (!this.workstations.has(id)) {
+      throw inputError([{ field, rule: 'knownWorkstation', message: `'${id}' is not a workstation of line ${this.config.line}` }], 'OEE input');
+    }
+  }
+
+  /** Event time in epoch ms from an ISO 8601 time with zone, epoch ms, or a Date (OPC UA source timestamp). */
+  private time(value: unknown, field: string, now: number): number {
+    let t = NaN;
+    if (value === undefined) throw inputError([{ field, rule: 'required', message: 'the source timestamp of the signal is required (event time, not arrival time)' }], 'OEE input');
+    if (typeof value === 'number') t = value;
+    else if (value instanceof Date) t = value.getTime();
+    else if (typeof value === 'string' && ISO_WITH_ZONE.test(value)) t = Date.parse(value);
+    if (!Number.isFinite(t)) {
+      throw inputError([{ field, rule: 'timestamp', message: 'must be an ISO 8601 time with zone (Z or ±hh:mm) or epoch milliseconds' }], 'OEE input');
+    }
+    if (t > now + this.config.futureToleranceSeconds * 1000) {
+      throw inputError([{ field, rule: 'notInFuture', message: `is more than ${this.config.futureToleranceSeconds} s ahead of the clock` }], 'OEE input');
+    }
+    return t;
+  }
+}
+
+function isDispatchEvent(payload: unknown): payload is { type: string } {
+  return typeof payload === 'object' && payload !== null && typeof (payload as { type?: unknown }).type === 'string'
+    && typeof (payload as { eventTime?: unknown }).eventTime === 'string';
+}
+
+/** A refused input whose message names each field with the broken rule: `payload.state (enum): …`. */
+function inputError(errors: FieldError[], subject: string): ValidationError {
+  const error = new ValidationError(errors, subject);
+  error.message = `invalid ${subject}: ${errors.slice(0, 5).map((e) => `${e.field || '(root)'} (${e.rule}): ${e.message}`).join('; ')}`;
+  return error;
+}

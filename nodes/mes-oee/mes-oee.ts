@@ -1,0 +1,267 @@
+import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
+import { JournalBatch, OeeEngine, OeeRepository, parseOeeConfig, reasonPaths, SignalParser, type OeeCommand } from '../../lib/oee';
+import type { MesStore, StoreLease, StoredEvent } from '../../lib/store';
+import { bindInput, statusText, type Send, type StoreProvider } from '../shared/adapter';
+
+interface OeeNodeDef extends NodeDef {
+  store: string;
+  line: string;
+  workstations: string;
+  calendar: string;
+  reasons: string;
+  microStopSeconds: number | string;
+  signalTimeoutSeconds: number | string;
+  snapshotIntervalSeconds: number | string;
+  wallClock: boolean;
+  wallClockGraceSeconds: number | string;
+  idleIsPlanned: boolean;
+  setupIsPlanned: boolean;
+  counterMode: 'increment' | 'absolute';
+  counterMax: number | string;
+  countScheme: 'good-reject' | 'total-reject';
+  startupWindowSeconds: number | string;
+  futureToleranceSeconds: number | string;
+  /** How often the workstation states are saved whole; signals in between go to the journal. */
+  checkpointSeconds?: number | string;
+}
+
+/** Least time between two commits of one OEE node while signals keep coming. */
+const COMMIT_SPACING_MS = 25;
+
+const num = (value: unknown, fallback: number) => (value === '' || value === undefined || value === null ? fallback : Number(value));
+
+function parseJson(text: string, field: string): unknown {
+  try {
+    return JSON.parse(text || 'null');
+  } catch (err) {
+    throw new Error(`${field}: not valid JSON (${(err as Error).message})`);
+  }
+}
+
+export = function register(RED: NodeAPI): void {
+  function OeeNode(this: Node, def: OeeNodeDef) {
+    RED.nodes.createNode(this, def);
+    const node = this;
+    const storeNode = RED.nodes.getNode(def.store) as StoreProvider | null;
+    let lease: StoreLease | undefined;
+    let engine: OeeEngine;
+    let parser: SignalParser;
+    let repo: OeeRepository;
+    try {
+      const config = parseOeeConfig({
+        line: def.line,
+        workstations: parseJson(def.workstations, 'workstations'),
+        calendar: parseJson(def.calendar, 'calendar'),
+        reasons: parseJson(def.reasons || '[]', 'reasons'),
+        microStopSeconds: num(def.microStopSeconds, 120),
+        signalTimeoutSeconds: num(def.signalTimeoutSeconds, 300),
+        idleIsPlanned: !!def.idleIsPlanned,
+        setupIsPlanned: !!def.setupIsPlanned,
+        counterMode: def.counterMode || 'increment',
+        counterMax: num(def.counterMax, 65535),
+        countScheme: def.countScheme || 'good-reject',
+        startupWindowSeconds: num(def.startupWindowSeconds, 0),
+        futureToleranceSeconds: num(def.futureToleranceSeconds, 300),
+      });
+      engine = new OeeEngine(config);
+      parser = new SignalParser(config, reasonPaths(config.reasons));
+      if (!storeNode) throw new Error(RED._('mes-oee.errors.noStore'));
+      lease = storeNode.acquire();
+      repo = new OeeRepository(lease.store, config.line);
+      engine.restore(repo.loadStates());
+      // Signals acknowledged after the last checkpoint: applying them again re-derives the state.
+      // What they produced (intervals, downtimes, summaries) is already stored, so those are dropped.
+      for (const [ws, time, state, faultCode, first, reject] of repo.loadJournal()) {
+        engine.signal(ws, time, state, faultCode, first === null && reject === null ? null : { first: first ?? undefined, reject: reject ?? undefined });
+      }
+      engine.drainOps();
+    } catch (err) {
+      lease?.release();
+      lease = undefined;
+      node.error(err);
+      node.status({ fill: 'red', shape: 'ring', text: statusText((err as Error).message) });
+      return;
+    }
+    const store = lease.store;
+    node.status({ fill: 'grey', shape: 'dot', text: RED._('mes-oee.status.waiting') });
+
+    // One group-commit unit per turn of the event loop, however many signals arrived in it: the
+    // unit writes the engine's operations and journals the turn's signals, or, once a checkpoint
+    // is due, saves the workstation states whole and empties the journal.
+    const checkpointMs = num(def.checkpointSeconds, 1) * 1000;
+    let journal = new JournalBatch();
+    let checkpointDue = true;
+    let lastCheckpoint = 0;
+    let commit: Promise<StoredEvent[]> | null = null;
+    let doneOf: { commit: Promise<StoredEvent[]>; done: Promise<void> } | null = null;
+    /** The next commit as a Promise<void> shared by every signal that waits for it. */
+    function committed(): Promise<void> {
+      const pending = persist();
+      if (doneOf?.commit !== pending) doneOf = { commit: pending, done: pending.then(() => undefined) };
+      return doneOf.done;
+    }
+    // Under load, commits are spaced at least COMMIT_SPACING_MS apart: the signals arriving in
+    // between join the next commit, so a busy line pays fewer fsyncs; an idle one commits at once.
+    let lastCommitAt = 0;
+    function unit(s: MesStore): StoredEvent[] {
+      commit = null;
+      lastCommitAt = Date.now();
+      const signals = journal;
+      journal = new JournalBatch();
+      const events = repo.write(s, engine.drainOps());
+      if (checkpointDue || lastCommitAt - lastCheckpoint >= checkpointMs) {
+        repo.checkpoint(engine.drainDirty());
+        checkpointDue = false;
+        lastCheckpoint = lastCommitAt;
+      } else {
+        repo.journal(signals);
+      }
+      return events;
+    }
+    function persist(): Promise<StoredEvent[]> {
+      if (commit) return commit;
+      const wait = lastCommitAt + COMMIT_SPACING_MS - Date.now();
+      const pending = wait > 0
+        ? new Promise<void>((resolve) => setTimeout(resolve, wait)).then(() => store.transact(unit))
+        : store.transact(unit);
+      commit = pending;
+      // A failed commit rejects every handler awaiting it, so each message reaches Catch nodes there.
+      pending.then(sendEvents, () => undefined);
+      return pending;
+    }
+    function sendEvents(events: StoredEvent[]): void {
+      for (const event of events) node.send([null, { topic: event.type, payload: event }, null]);
+    }
+
+    function snapshotMessages(workstations: Iterable<string>): NodeMessage[] {
+      const msgs: NodeMessage[] = [];
+      for (const id of workstations) {
+        const snap = engine.snapshot(id);
+        if (snap) msgs.push({ topic: `oee/snapshot/${id}`, payload: snap });
+      }
+      const line = engine.lineSnapshot();
+      if (line) {
+        msgs.push({ topic: `oee/snapshot/line/${line.line}`, payload: line });
+        const oee = line.shift?.oee;
+        node.status({
+          fill: 'green', shape: 'dot',
+          text: statusText(`${line.shift ? line.shift.name : RED._('mes-oee.status.noShift')} OEE ${oee === null || oee === undefined ? '–' : `${(oee * 100).toFixed(1)} %`}`),
+        });
+      }
+      return msgs;
+    }
+    function sendSnapshots(workstations: Iterable<string>): void {
+      const msgs = snapshotMessages(workstations);
+      if (msgs.length > 0) node.send([msgs, null, null]);
+    }
+    // State changes within one turn of the event loop share one snapshot per workstation and one
+    // of the line, taken after the turn's signals: each change is in a snapshot, computed once.
+    const changed = new Set<string>();
+    function stateChanged(id: string): void {
+      if (changed.size === 0) {
+        setImmediate(() => {
+          const ids = [...changed];
+          changed.clear();
+          sendSnapshots(ids);
+        });
+      }
+      changed.add(id);
+    }
+
+    async function run(command: Exclude<OeeCommand, { kind: 'signal' }>, msg: NodeMessageInFlow, send: Send): Promise<void> {
+      switch (command.kind) {
+        case 'tick':
+          engine.advance(command.time, command.workstation);
+          checkpointDue = true;
+          await persist();
+          sendSnapshots(engine.workstationIds());
+          return;
+        case 'operation-started':
+          engine.startOperation(command.workstation, command);
+          checkpointDue = true;
+          stateChanged(command.workstation);
+          await persist();
+          return;
+        case 'operation-completed':
+          engine.endOperation(command.workstation, command.time, command.orderId, command.operationKey);
+          checkpointDue = true;
+          await persist();
+          return;
+        case 'classify': {
+          await persist();
+          const event = await store.transact((s) => repo.classify(s, command.downtimeId, command.reason, command.actor, command.time));
+          engine.classify(command.downtimeId, command.reason);
+          checkpointDue = true;
+          await persist();
+          sendEvents([event]);
+          msg.payload = event;
+          send([null, null, msg]);
+          return;
+        }
+        case 'query':
+          await persist();
+          msg.payload = command.query === 'shifts' ? repo.shifts(command) : repo.downtime(command);
+          send([null, null, msg]);
+          return;
+        case 'snapshot': {
+          await persist();
+          const workstations: Record<string, unknown> = {};
+          for (const id of engine.workstationIds()) workstations[id] = engine.snapshot(id);
+          msg.payload = { line: engine.lineSnapshot(), workstations };
+          send([null, null, msg]);
+          return;
+        }
+        case 'ignored':
+          return;
+      }
+    }
+
+    // The hot path: a machine signal is applied in memory and waits for the turn's shared commit,
+    // without an async function of its own (a promise per signal is what costs at 50,000/s).
+    const input = bindInput(node, (msg, send) => {
+      let command: OeeCommand;
+      try {
+        command = parser.parse(msg as NodeMessageInFlow & { sourceTimestamp?: unknown }, Date.now());
+      } catch (err) {
+        return Promise.reject(err);
+      }
+      if (command.kind !== 'signal') return run(command, msg, send);
+      const { workstation, time, state, faultCode, counts } = command;
+      const outcome = engine.signal(workstation, time, state, faultCode, counts);
+      journal.push(workstation, time, state, faultCode, counts?.first ?? null, counts?.reject ?? null);
+      if (outcome.changed) stateChanged(workstation);
+      return committed();
+    });
+
+    // The periodic snapshot; with the wall clock on, it also moves event time so that a silent
+    // machine turns `unknown` after the signal timeout without waiting for its next signal.
+    const intervalMs = num(def.snapshotIntervalSeconds, 1) * 1000;
+    const graceMs = num(def.wallClockGraceSeconds, 10) * 1000;
+    const timer = intervalMs > 0 ? setInterval(() => {
+      if (def.wallClock) {
+        engine.advance(Date.now() - graceMs);
+        checkpointDue = true;
+      }
+      sendSnapshots(engine.workstationIds());
+      // Booking for the snapshots may have closed a shift: store it now, not with the next signal.
+      persist().catch((err: unknown) => node.error(err, {}));
+    }, intervalMs) : null;
+
+    node.on('close', (done: () => void) => {
+      if (timer) clearInterval(timer);
+      input.settle()
+        .then(() => {
+          checkpointDue = true;
+          return persist();
+        })
+        .catch((err: unknown) => node.error(err))
+        .finally(() => {
+          lease?.release();
+          lease = undefined;
+          done();
+        });
+    });
+  }
+
+  RED.nodes.registerType('mes-oee', OeeNode as unknown as (this: Node, config: NodeDef) => void);
+};
