@@ -4,3 +4,5 @@ export * as genealogy from './genealogy';
 export * from './util/errors';
 export * as dispatch from './dispatch';
 export * as oee from './oee';
+export * as erp from './erp';
+export * as outbox from './outbox';

@@ -46,7 +46,8 @@ interface PendingWork {
   reject: (error: unknown) => void;
 }
 
-interface EventRow {
+/** A row of the `events` table as better-sqlite3 returns it. */
+export interface EventRow {
   seq: number;
   event_id: string;
   event_time: string;
@@ -66,7 +67,7 @@ export class StoreClosedError extends Error {
   }
 }
 
-function toStoredEvent(row: EventRow): StoredEvent {
+export function toStoredEvent(row: EventRow): StoredEvent {
   return {
     seq: row.seq,
     eventId: row.event_id,
