@@ -58,11 +58,12 @@ const L = {
 {
   const z = 'plant-tab-line-signals';
   tab(z, 'Line signals', 'PLC → MES over OPC UA: one subscription per workstation tag of the line (node-red-contrib-opcua). The endpoint is ${MES_OPCUA_ENDPOINT}; node ids come from the template ${MES_OPCUA_NODE_ID}, with {workstation} and {tag} replaced for each entry of ${MES_LINE_WORKSTATIONS}. With MES_PLC_SIM=off, point these at the plant PLC; see README "Connecting a real plant".');
-  comment('plant-comment-line-signals', z, 'PLC tags → machine signals (OPC UA subscriptions, source timestamps kept)', 'At start the subscription list is built from the environment and fed to the OPC UA client one node id at a time. Every change arrives with its source timestamp (the moment the PLC saw it), which the OEE engine uses as event time.\n\nOnly when MES_SIGNAL_SOURCE is "opcua" (the default) are the signals passed on; set it to "mqtt" to take the same tags from the MQTT tab instead.');
+  comment('plant-comment-line-signals', z, 'PLC tags → machine signals (OPC UA subscriptions, source timestamps kept)', 'When the client has a session (its status output says "session active"), the subscription list is built from the environment and fed to the OPC UA client one node id at a time. Every change arrives with its source timestamp (the moment the PLC saw it), which the OEE engine uses as event time.\n\nOnly when MES_SIGNAL_SOURCE is "opcua" (the default) are the signals passed on; set it to "mqtt" to take the same tags from the MQTT tab instead.');
   add({ id: 'plant-opcua-endpoint', type: 'OpcUa-Endpoint', name: 'line PLC', endpoint: '${MES_OPCUA_ENDPOINT}', secpol: 'None', secmode: 'None', none: true, login: false, usercert: false, usercertificate: '', userprivatekey: '' });
-  inject('plant-inject-subscribe', z, 'at start', { onceDelay: 2 }, 0, 1, [['plant-fn-subscription-list']]);
-  fn('plant-fn-subscription-list', z, 'tags to subscribe', `// One message per workstation tag: topic = OPC UA node id; workstation and tag ride along and
-// come back on every change (the client copies the subscribing message).
+  fn('plant-fn-subscription-list', z, 'tags to subscribe', `// Each time the client opens a session (at start, or a new one after a lost connection), one message per
+// workstation tag: topic = OPC UA node id; workstation and tag ride along and come back on every
+// change (the client copies the subscribing message). The client ignores tags already subscribed.
+if (msg.status !== 'session active') return null;
 const template = env.get('MES_OPCUA_NODE_ID') || 'ns=1;s={workstation}.{tag}';
 const tags = ['state', 'running', 'goodCount', 'rejectCount', 'faultCode', 'speed', 'idealCycleTime'];
 const stations = String(env.get('MES_LINE_WORKSTATIONS') || '').split(',').map((s) => s.trim().split(':')[0]).filter(Boolean);
@@ -76,7 +77,7 @@ node.status({ text: out.length + ' tags' });
 return [out];`, 1, 1, 1, [['plant-delay-subscribe']]);
   rateLimit('plant-delay-subscribe', z, 'one by one', 20, 2, 1, [['plant-opcua-client']]);
   add({ id: 'plant-opcua-client', type: 'OpcUa-Client', z, endpoint: 'plant-opcua-endpoint', action: 'subscribe', deadbandtype: 'a', deadbandvalue: 1, time: 250, timeUnit: 'ms', certificate: 'n', localfile: '', localkeyfile: '', securitymode: 'None', securitypolicy: 'None', useTransport: false, maxChunkCount: 1, maxMessageSize: 8192, receiveBufferSize: 8192, sendBufferSize: 8192, setstatusandtime: false, keepsessionalive: true, name: 'subscribe line tags', applicationName: '', applicationUri: '' }, 3, 1);
-  nodes[nodes.length - 1].wires = [['plant-fn-opcua-signal'], [], []];
+  nodes[nodes.length - 1].wires = [['plant-fn-opcua-signal'], ['plant-fn-subscription-list'], []];
   fn('plant-fn-opcua-signal', z, 'OPC UA change → machine signal', `if (msg.topic === 'subscriptionId' || !msg.workstation) return null;
 const ts = msg.sourceTimestamp || msg.serverTimestamp;
 msg.topic = msg.workstation + '/' + msg.tag;
