@@ -19,28 +19,43 @@ export interface InputBinding {
  * store that is going away; close waits for messages in flight so nothing accepted is dropped.
  */
 export function bindInput(node: Node, handle: (msg: NodeMessageInFlow, send: Send) => Promise<void>): InputBinding {
-  const inFlight = new Set<Promise<void>>();
+  // A counter, not a set of promises: the OEE node takes tens of thousands of signals a second,
+  // and every extra promise per message shows in its rate.
+  let inFlight = 0;
+  let settled: (() => void) | null = null;
   let closing = false;
+  const finish = () => {
+    inFlight -= 1;
+    if (inFlight === 0 && settled) settled();
+  };
+  const fail = (err: unknown, done: (err?: Error) => void) => {
+    const error = err instanceof Error ? err : new Error(String(err));
+    node.status({ fill: 'red', shape: 'ring', text: statusText(error.message) });
+    done(error);
+  };
   node.on('input', (msg: NodeMessageInFlow, send: Send, done: (err?: Error) => void) => {
     if (closing) {
       done(new Error(`${node.type} is closing; the message was not processed`));
       return;
     }
-    const work = handle(msg, send).then(
-      () => done(),
-      (err: unknown) => {
-        const error = err instanceof Error ? err : new Error(String(err));
-        node.status({ fill: 'red', shape: 'ring', text: statusText(error.message) });
-        done(error);
-      },
+    let work: Promise<void>;
+    try {
+      work = handle(msg, send);
+    } catch (err) {
+      fail(err, done);
+      return;
+    }
+    inFlight += 1;
+    work.then(
+      () => { finish(); done(); },
+      (err: unknown) => { finish(); fail(err, done); },
     );
-    inFlight.add(work);
-    work.finally(() => inFlight.delete(work));
   });
   return {
-    async settle() {
+    settle() {
       closing = true;
-      await Promise.allSettled([...inFlight]);
+      if (inFlight === 0) return Promise.resolve();
+      return new Promise<void>((resolve) => { settled = resolve; });
     },
   };
 }
