@@ -16,6 +16,12 @@ const loopback = new Set(['127.0.0.1', 'localhost', '::1']);
 // network. MES_HOST can still expose the HTTP endpoints; then the editor is switched off instead.
 const host = process.env.MES_HOST || (hasAdminLogin ? '0.0.0.0' : '127.0.0.1');
 const editorEnabled = hasAdminLogin || loopback.has(host);
+// Dashboard login (README "Dashboard access"): basic authentication over the dashboards' pages and
+// their live connection when MES_DASHBOARD_USERS is set; every operator action then carries the user.
+const { dashboardAuth, parseDashboardUsers } = require('../dist/lib/dashboard/auth');
+const dashboardLogin = process.env.MES_DASHBOARD_USERS
+  ? dashboardAuth(parseDashboardUsers(process.env.MES_DASHBOARD_USERS), (password, hash) => requireFromNodeRed('bcryptjs').compareSync(password, hash))
+  : undefined;
 
 module.exports = {
   uiPort: Number(process.env.PORT) || 1880,
@@ -31,6 +37,8 @@ module.exports = {
     type: 'credentials',
     users: [{ username: adminUser, password: adminPasswordHash, permissions: '*' }],
   } : undefined,
+  dashboard: dashboardLogin ? { middleware: dashboardLogin.http, ioMiddleware: dashboardLogin.socket } : {},
+  ui: dashboardLogin ? { middleware: dashboardLogin.http } : {},
   functionExternalModules: false,
   externalModules: { palette: { allowInstall: false } },
   editorTheme: { projects: { enabled: false }, tours: false },

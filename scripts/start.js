@@ -44,5 +44,16 @@ if (!process.env.MES_ADMIN_USER) {
   console.log('No MES_ADMIN_USER / MES_ADMIN_PASSWORD set: Node-RED listens on 127.0.0.1 only, so the editor is not open to the network.');
 }
 
+// The demo plant beside Node-RED: the simulated PLC line (OPC UA) and an embedded MQTT broker,
+// each skipped when the environment points at a real one (see README "Connecting a real plant").
+const { applyPlantEnvDefaults } = require('../dist/lib/plant-sim/config');
+const { startPlantServices } = require('../dist/lib/plant-sim/services');
+applyPlantEnvDefaults(process.env);
+
 process.argv = [process.argv[0], require.resolve('node-red/red.js'), '--settings', settingsFile, '--userDir', userDir, ...process.argv.slice(2)];
+// Node-RED starts alongside: its OPC UA and MQTT clients connect as soon as the servers listen.
+startPlantServices(process.env, userDir).catch((err) => {
+  console.error(`The demo plant could not start: ${err.message}`);
+  process.exit(1);
+});
 require('node-red/red.js');

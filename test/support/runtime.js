@@ -49,6 +49,13 @@ async function startRuntime(options = {}) {
     MES_USER_DIR: userDir,
     MES_DB: path.join(userDir, 'mes', 'mes.db'),
     MES_LOG_LEVEL: 'info',
+    // The demo plant (simulated PLC, embedded broker, demo orders) stays off unless a test asks
+    // for it; its clients point at free ports, so no test reaches a plant another process runs.
+    MES_PLC_SIM: 'off',
+    MES_MQTT_BROKER: 'off',
+    MES_DEMO_ORDERS: 'off',
+    MES_OPCUA_ENDPOINT: `opc.tcp://127.0.0.1:${await freePort()}/mes/plc`,
+    MES_MQTT_URL: `mqtt://127.0.0.1:${await freePort()}`,
     ...options.env,
   };
   const child = spawn(process.execPath, [path.join(repoRoot, 'scripts', 'start.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });

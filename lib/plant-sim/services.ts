@@ -1,0 +1,82 @@
+/**
+ * What `npm start` runs beside Node-RED for the demo plant: an embedded MQTT broker and the
+ * simulated PLC. Each is skipped when the environment points at a real one (MES_MQTT_BROKER=off,
+ * MES_PLC_SIM=off), so the same flows then talk to the plant.
+ */
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { plantConfigFromEnv } from './config';
+import { startPlcSimulator, RunningSimulator } from './server';
+
+export interface RunningBroker {
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** Port of an mqtt:// URL on this machine, or undefined when the broker is elsewhere. */
+export function localMqttPort(url: string): number | undefined {
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'mqtt:' || !['127.0.0.1', 'localhost', '[::1]', '0.0.0.0'].includes(parsed.hostname)) return undefined;
+  return parsed.port ? Number(parsed.port) : 1883;
+}
+
+export async function startEmbeddedBroker(port: number, host = '127.0.0.1'): Promise<RunningBroker> {
+  // aedes is loaded here, not at the top, so that a plant using its own broker never loads it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Aedes } = require('aedes');
+  const broker = await Aedes.createBroker();
+  const server = net.createServer(broker.handle);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return {
+    port,
+    async stop() {
+      await new Promise<void>((resolve) => broker.close(() => resolve()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+export interface PlantServices {
+  broker?: RunningBroker;
+  simulator?: RunningSimulator;
+  stop(): Promise<void>;
+}
+
+export async function startPlantServices(env: NodeJS.ProcessEnv, userDir: string, log: (line: string) => void = console.log): Promise<PlantServices> {
+  const config = plantConfigFromEnv(env);
+  const services: PlantServices = {
+    async stop() {
+      await services.simulator?.stop();
+      await services.broker?.stop();
+    },
+  };
+  const brokerPort = localMqttPort(config.mqttUrl);
+  if (config.embeddedBroker && brokerPort !== undefined) {
+    try {
+      services.broker = await startEmbeddedBroker(brokerPort);
+      log(`Embedded MQTT broker on ${config.mqttUrl} (MES_MQTT_BROKER=off to use another broker)`);
+    } catch (err) {
+      // A broker already listening there (a local mosquitto) serves the flows just as well.
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+      log(`MQTT: port ${brokerPort} is in use; using the broker already listening on ${config.mqttUrl}`);
+    }
+  }
+  if (config.simulatorEnabled) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mqtt = require('mqtt') as typeof import('mqtt');
+    const client = mqtt.connect(config.mqttUrl, { clientId: `mes-plc-sim-${process.pid}`, reconnectPeriod: 2000 });
+    const simulator = await startPlcSimulator({ config, pkiFolder: path.join(userDir, 'opcua-pki'), mqtt: client });
+    services.simulator = {
+      endpoint: simulator.endpoint,
+      async stop() {
+        await simulator.stop();
+        await client.endAsync();
+      },
+    };
+    log(`Simulated PLC line (${config.workstations.map((w) => w.id).join(', ')}) serving OPC UA on ${simulator.endpoint} (MES_PLC_SIM=off for a real PLC)`);
+  }
+  return services;
+}

@@ -1,0 +1,182 @@
+// The dashboards in a real browser: headless Debian chromium driven by playwright-core, against
+// npm start's runtime with the demo plant and a dashboard login. Screenshots go to test-artifacts/.
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { startRuntime, freePort, repoRoot } = require('../support/runtime');
+const { registered, ALWAYS_PLANNED, waitFor } = require('../support/plant');
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = path.join(repoRoot, 'test-artifacts');
+const TOKEN = 'browser-test-token';
+const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+
+describe('dashboards in headless chromium', function () {
+  this.timeout(180000);
+  let runtime;
+  let browser;
+
+  before(async function () {
+    if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`);
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    runtime = await startRuntime({
+      env: {
+        MES_API_TOKEN: TOKEN,
+        MES_PLC_SIM: 'on',
+        MES_OPCUA_ENDPOINT: `opc.tcp://127.0.0.1:${await freePort()}/mes/plc`,
+        MES_MQTT_BROKER: 'on',
+        MES_DEMO_ORDERS: 'on',
+        MES_OEE_CALENDAR: ALWAYS_PLANNED,
+        // anna: a plain demo password; sam: a bcrypt hash of "sam-secret"
+        MES_DASHBOARD_USERS: 'anna:anna-secret,sam:$2b$10$i0GLBJ6SGEtdQ77Z26tTR.VIyRNdWTJemVaTkcXk61IuVjwxykGOW',
+      },
+    });
+    const { chromium } = require('playwright-core');
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: chromiumArgs });
+  });
+  after(async () => {
+    if (browser) await browser.close();
+    if (runtime) await runtime.stop();
+  });
+
+  async function openPage(pagePath, user = 'anna', password = 'anna-secret') {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, httpCredentials: { username: user, password, send: 'always' } });
+    const page = await context.newPage();
+    await page.goto(`${runtime.url}/dashboard/${pagePath}`);
+    return page;
+  }
+
+  it('refuses the dashboard without a login, and a wrong password', async () => {
+    assert.equal((await fetch(`${runtime.url}/dashboard/supervisor`)).status, 401);
+    const wrong = Buffer.from('anna:nope').toString('base64');
+    assert.equal((await fetch(`${runtime.url}/dashboard/supervisor`, { headers: { authorization: `Basic ${wrong}` } })).status, 401);
+    const hashed = Buffer.from('sam:sam-secret').toString('base64');
+    assert.equal((await fetch(`${runtime.url}/dashboard/supervisor`, { headers: { authorization: `Basic ${hashed}` } })).status, 200);
+  });
+
+  it('signs the logged-in operator on at a workstation page', async () => {
+    const page = await openPage('operator-WS-10');
+    await page.getByRole('button', { name: 'Sign on' }).click();
+    await page.locator('#nrdb-ui-widget-plant-ui-WS-10-who').getByText('anna', { exact: true }).waitFor({ timeout: 20000 });
+    await page.context().close();
+  });
+
+  (registered.has('mes-dispatch') ? it : it.skip)('runs an operation from the operator page: start, good and scrap with reason, complete; who is recorded', async () => {
+    const order = {
+      orderId: 'PO-BROWSER-1', erpReference: 'E-1', plant: 'demo-site', material: 'FG-100', quantity: { value: 10, unit: 'PCE' },
+      scheduledStart: '2026-01-01T06:00:00Z', scheduledEnd: '2026-01-01T14:00:00Z', priority: 1,
+      operations: [{ key: '0010', sequence: 10, description: 'Press', workCenter: 'WC-WS-10', plannedQuantity: { value: 10, unit: 'PCE' }, idealCycleTimeSeconds: 4, workInstructions: [{ step: 1, text: 'Load the blank' }] }],
+    };
+    const created = await fetch(`${runtime.url}/mes/v1/orders`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(order) });
+    assert.equal(created.status, 201, await created.text());
+    const page = await openPage('operator-WS-10');
+    const current = page.locator('#nrdb-ui-widget-plant-ui-WS-10-current');
+    await current.getByText(/PO-BROWSER-1/).waitFor({ timeout: 40000 });
+    await page.getByRole('button', { name: 'Start' }).click();
+    await current.getByText(/running/).waitFor({ timeout: 20000 });
+    const report = page.locator('#nrdb-ui-widget-plant-ui-WS-10-report');
+    await report.getByLabel('Good').fill('8');
+    await report.getByLabel('Scrap', { exact: true }).fill('1');
+    await report.getByLabel('Scrap reason').click({ force: true });
+    await page.getByRole('option', { name: 'surface damage' }).click();
+    await report.getByRole('button', { name: 'submit' }).click();
+    await current.getByText(/good 8 of 10 PCE, scrap 1/).waitFor({ timeout: 20000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'operator-WS-10.png'), fullPage: true });
+    const complete = page.locator('#nrdb-ui-widget-plant-ui-WS-10-complete');
+    await complete.getByLabel('Final confirmation').check();
+    await complete.getByRole('button', { name: 'submit' }).click();
+    const progress = await waitFor(async () => {
+      const res = await fetch(`${runtime.url}/mes/v1/orders/PO-BROWSER-1`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      const body = await res.json();
+      return body.operations[0].state === 'completed' && body;
+    }, 'the operation to complete');
+    assert.equal(progress.operations[0].goodQuantity, 8);
+    assert.equal(progress.operations[0].scrapQuantity, 1);
+    await page.context().close();
+    // who did it: every operator event of this order names the dashboard login
+    const db = new (require('better-sqlite3'))(runtime.env.MES_DB, { readonly: true });
+    try {
+      const actors = db.prepare("SELECT type, actor FROM events WHERE order_id = 'PO-BROWSER-1' AND type IN ('operation.started', 'quantity.reported', 'operation.completed')").all();
+      assert.deepEqual(actors.map((e) => e.type).sort(), ['operation.completed', 'operation.started', 'quantity.reported']);
+      for (const e of actors) assert.equal(e.actor, 'anna', e.type);
+    } finally {
+      db.close();
+    }
+  });
+
+  (registered.has('mes-genealogy') ? it : it.skip)('scans a lot at the workstation and traces it forward to the order on the trace page', async () => {
+    // the demo order of this run, whose raw material lot the demo warehouse has delivered
+    const db = new (require('better-sqlite3'))(runtime.env.MES_DB, { readonly: true });
+    const demo = await waitFor(() => db.prepare("SELECT order_id FROM orders WHERE order_id LIKE 'DEMO-%'").get(), 'the demo order');
+    const lot = `RM-BAR-${demo.order_id}`;
+    await waitFor(() => db.prepare("SELECT 1 FROM events WHERE type = 'lot.received' AND payload LIKE ?").get(`%${lot}%`), 'the lot to be received');
+    db.close();
+    const page = await openPage('operator-WS-10');
+    const current = page.locator('#nrdb-ui-widget-plant-ui-WS-10-current');
+    await current.getByText(new RegExp(`Next: ${demo.order_id}`)).waitFor({ timeout: 30000 });
+    await page.getByRole('button', { name: 'Start' }).click();
+    await current.getByText(/running/).waitFor({ timeout: 20000 });
+    const scan = page.locator('#nrdb-ui-widget-plant-ui-WS-10-lot');
+    await scan.getByLabel('Lot').fill(lot);
+    await scan.getByLabel('Material').fill('RM-BAR');
+    await scan.getByLabel('Quantity').fill('2.5');
+    await scan.getByLabel('Unit').fill('KG');
+    await scan.getByRole('button', { name: 'submit' }).click();
+    await page.context().close();
+    const trace = await openPage('trace');
+    const form = trace.locator('#nrdb-ui-widget-plant-ui-trace-form');
+    await form.getByLabel('Lot').fill(lot);
+    await form.getByLabel('Direction').click({ force: true });
+    await trace.getByRole('option', { name: 'forward' }).click();
+    await form.getByRole('button', { name: 'submit' }).click();
+    await trace.locator('#nrdb-ui-widget-plant-ui-trace-result').getByText(demo.order_id).first().waitFor({ timeout: 20000 });
+    await trace.screenshot({ path: path.join(ARTIFACTS, 'trace.png'), fullPage: true });
+    await trace.context().close();
+  });
+
+  (registered.has('mes-erp-outbox') ? it : it.skip)('delivers the confirmation to the mock ERP', async () => {
+    const delivered = await waitFor(async () => {
+      const log = await (await fetch(`${runtime.url}/mock-erp/received`)).json();
+      return log.received.find((r) => JSON.stringify(r.body).includes('PO-BROWSER-1'));
+    }, 'the confirmation at the mock ERP', 60000);
+    assert.ok(delivered.key, 'sent with an idempotency key');
+  });
+
+  (registered.has('mes-oee') ? it : it.skip)('shows live OEE per workstation and line with A, P and Q on the supervisor page', async () => {
+    const page = await openPage('supervisor');
+    const oee = page.locator('#nrdb-ui-widget-plant-ui-sup-oee');
+    await oee.getByText('line line-1').waitFor({ timeout: 30000 });
+    // a percentage in the A column once run time has accumulated
+    await waitFor(async () => /\d+(\.\d)?/.test(await oee.locator('tbody tr').first().locator('td').nth(2).innerText()), 'an availability figure', 60000);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'supervisor.png'), fullPage: true });
+    await page.context().close();
+  });
+
+  it('shows live machine state and the demo order on the supervisor page', async () => {
+    const page = await openPage('supervisor');
+    await page.getByText('WS-30').first().waitFor({ timeout: 30000 });
+    await page.getByText(/^DEMO-/).first().waitFor({ timeout: 30000 });
+    if (!registered.has('mes-oee')) await page.screenshot({ path: path.join(ARTIFACTS, 'supervisor.png'), fullPage: true });
+    await page.context().close();
+  });
+
+  it('switches the mock ERP down and up from the supervisor page', async () => {
+    const page = await openPage('supervisor');
+    const erpUp = async () => (await (await fetch(`${runtime.url}/mock-erp/received`)).json()).up;
+    await page.getByText('Mock ERP up').waitFor();
+    await page.locator('.nrdb-ui-switch input').first().click();
+    await waitFor(async () => (await erpUp()) === false, 'the mock ERP to go down');
+    await page.getByText(/DOWN/).waitFor();
+    await page.locator('.nrdb-ui-switch input').first().click();
+    await waitFor(async () => (await erpUp()) === true, 'the mock ERP to come back');
+    await page.context().close();
+  });
+
+  it('shows the trace page', async () => {
+    const page = await openPage('trace');
+    await page.getByText('Trace a lot').waitFor();
+    if (!registered.has('mes-genealogy')) await page.screenshot({ path: path.join(ARTIFACTS, 'trace.png'), fullPage: true });
+    await page.context().close();
+  });
+});

@@ -1,0 +1,68 @@
+const assert = require('node:assert/strict');
+const { LineSimulator, machineSegments, defaultScheduleOptions } = require('../../dist/lib/plant-sim/schedule');
+const { plantConfigFromEnv, parseWorkstations, opcuaNodeId, isa95Topic } = require('../../dist/lib/plant-sim/config');
+
+const line = [{ id: 'WS-10', idealCycleSeconds: 4 }, { id: 'WS-20', idealCycleSeconds: 5 }, { id: 'WS-30', idealCycleSeconds: 4.5 }];
+const start = Date.parse('2026-01-05T06:00:00Z');
+const hour = 3600 * 1000;
+
+function take(gen, n) {
+  const out = [];
+  for (const s of gen) { out.push(s); if (out.length === n) break; }
+  return out;
+}
+
+describe('plant simulator schedule', () => {
+  it('gives the same signals for the same seed, however the time is stepped', () => {
+    const oneStep = new LineSimulator(line, start, { seed: 7 }).advanceTo(start + hour);
+    const stepped = new LineSimulator(line, start, { seed: 7 });
+    const many = [];
+    for (let t = start; t <= start + hour; t += 250) many.push(...stepped.advanceTo(t));
+    assert.deepEqual(many.map((c) => [c.workstation, c.tag, c.value, c.timeMs]).sort(), oneStep.map((c) => [c.workstation, c.tag, c.value, c.timeMs]).sort());
+    assert.notDeepEqual(new LineSimulator(line, start, { seed: 8 }).advanceTo(start + hour), oneStep);
+  });
+
+  it('runs each machine with rejects, micro-stops and faults with fault codes, and no time gaps', () => {
+    const segments = take(machineSegments(line[0], start, defaultScheduleOptions), 5000);
+    for (let i = 1; i < segments.length; i++) assert.equal(segments[i].startMs, segments[i - 1].startMs + segments[i - 1].durationMs);
+    const kinds = (s) => s.state === 'running' ? s.output : s.state;
+    const count = (k) => segments.filter((s) => kinds(s) === k).length;
+    assert.ok(count('reject') > 0 && count('good') > count('reject') * 10, 'mostly good units, some rejects');
+    assert.ok(count('stopped') > 0, 'micro-stops');
+    assert.ok(count('faulted') > 0, 'fault stops');
+    for (const s of segments) {
+      if (s.state === 'faulted') assert.ok(s.faultCode > 0 && s.durationMs >= 60000, 'a fault carries a code and lasts minutes');
+      if (s.state === 'stopped') assert.ok(s.faultCode === 0 && s.durationMs < 30000, 'a micro-stop is short');
+      if (s.state === 'running') assert.ok(s.durationMs >= 4000 && s.speed > 0 && s.speed <= 15, 'never faster than ideal');
+    }
+  });
+
+  it('counts a unit when its cycle ends, so counters equal the good and reject cycles finished', () => {
+    const sim = new LineSimulator(line, start, { seed: 42 });
+    sim.advanceTo(start + hour);
+    const cycles = take(machineSegments(line[1], start, { ...defaultScheduleOptions, seed: 42 }), 100000)
+      .filter((s) => s.state === 'running' && s.startMs + s.durationMs <= start + hour);
+    const tags = sim.snapshot()['WS-20'];
+    assert.equal(tags.goodCount, cycles.filter((s) => s.output === 'good').length);
+    assert.equal(tags.rejectCount, cycles.filter((s) => s.output === 'reject').length);
+    assert.equal(tags.running, tags.state === 'running');
+  });
+});
+
+describe('plant configuration from the environment', () => {
+  it('has a demo default for every setting and takes a real plant from variables', () => {
+    const demo = plantConfigFromEnv({});
+    assert.equal(demo.workstations.length, 3);
+    assert.equal(demo.simulatorEnabled, true);
+    const plant = plantConfigFromEnv({ MES_PLC_SIM: 'off', MES_OPCUA_ENDPOINT: 'opc.tcp://plc1:4840', MES_OPCUA_NODE_ID: 'ns=3;s=PLC.{workstation}.{tag}', MES_LINE_WORKSTATIONS: 'M1:2,M2:3' });
+    assert.equal(plant.simulatorEnabled, false);
+    assert.equal(opcuaNodeId(plant.opcuaNodeIdTemplate, 'M1', 'goodCount'), 'ns=3;s=PLC.M1.goodCount');
+    assert.equal(isa95Topic(plant, 'M1', 'operation.started'), 'demo-site/assembly/line-1/M1/operation.started');
+  });
+
+  it('refuses a workstation list it cannot use, naming the variable', () => {
+    assert.throws(() => parseWorkstations('WS 1:4'), /MES_LINE_WORKSTATIONS/);
+    assert.throws(() => parseWorkstations('WS-1:0'), /MES_LINE_WORKSTATIONS: ideal cycle time/);
+    assert.throws(() => parseWorkstations(''), /no workstation/);
+  });
+});
