@@ -38,7 +38,8 @@ module.exports = {
     users: [{ username: adminUser, password: adminPasswordHash, permissions: '*' }],
   } : undefined,
   dashboard: dashboardLogin ? { middleware: dashboardLogin.http, ioMiddleware: dashboardLogin.socket } : {},
-  ui: dashboardLogin ? { middleware: dashboardLogin.http } : {},
+  // The classic dashboard (node-red-dashboard) takes the same login for its pages and its socket.io connection.
+  ui: dashboardLogin ? { middleware: dashboardLogin.http, ioMiddleware: dashboardLogin.socket } : {},
   functionExternalModules: false,
   externalModules: { palette: { allowInstall: false } },
   editorTheme: { projects: { enabled: false }, tours: false },

@@ -3,7 +3,7 @@ const assert = require('node:assert/strict');
 const path = require('node:path');
 
 const settingsFile = path.join(__dirname, '..', '..', 'flows', 'settings.js');
-const VARS = ['MES_ADMIN_USER', 'MES_ADMIN_PASSWORD', 'MES_ADMIN_PASSWORD_HASH', 'MES_HOST', 'PORT'];
+const VARS = ['MES_ADMIN_USER', 'MES_ADMIN_PASSWORD', 'MES_ADMIN_PASSWORD_HASH', 'MES_HOST', 'PORT', 'MES_DASHBOARD_USERS'];
 
 function loadSettings(env) {
   const saved = Object.fromEntries(VARS.map((k) => [k, process.env[k]]));
@@ -43,5 +43,16 @@ describe('npm start settings', () => {
     assert.equal(s.adminAuth.users[0].username, 'admin');
     assert.match(s.adminAuth.users[0].password, /^\$2[aby]\$/, 'the password is kept as a bcrypt hash');
     assert.notEqual(s.adminAuth.users[0].password, 'correct horse');
+  });
+
+  it('with MES_DASHBOARD_USERS puts both dashboards, pages and live connections, behind the login', () => {
+    const s = loadSettings({ MES_DASHBOARD_USERS: 'anna:secret' });
+    for (const part of [s.dashboard, s.ui]) {
+      assert.equal(typeof part.middleware, 'function');
+      assert.equal(typeof part.ioMiddleware, 'function');
+      let refused;
+      part.ioMiddleware({ data: {}, request: { headers: {} }, handshake: { xdomain: false }, disconnect() {} }, (err) => { refused = err; });
+      assert.ok(refused instanceof Error, 'a socket without credentials is refused');
+    }
   });
 });
