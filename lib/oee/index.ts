@@ -7,3 +7,4 @@ export * from './config';
 export * from './repository';
 export * from './journal';
 export { oeeSchema } from './schema';
+export * from './recorder';

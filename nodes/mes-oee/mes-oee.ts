@@ -1,6 +1,6 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
-import { JournalBatch, OeeEngine, OeeRepository, parseOeeConfig, reasonPaths, SignalParser, type OeeCommand } from '../../lib/oee';
-import type { MesStore, StoreLease, StoredEvent } from '../../lib/store';
+import { OeeEngine, OeeRecorder, OeeRepository, parseOeeConfig, reasonPaths, SignalParser, type OeeCommand } from '../../lib/oee';
+import type { StoreLease, StoredEvent } from '../../lib/store';
 import { bindInput, statusText, type Send, type StoreProvider } from '../shared/adapter';
 
 interface OeeNodeDef extends NodeDef {
@@ -47,6 +47,7 @@ export = function register(RED: NodeAPI): void {
     let engine: OeeEngine;
     let parser: SignalParser;
     let repo: OeeRepository;
+    let recorder: OeeRecorder;
     try {
       const config = parseOeeConfig({
         line: def.line,
@@ -68,13 +69,12 @@ export = function register(RED: NodeAPI): void {
       if (!storeNode) throw new Error(RED._('mes-oee.errors.noStore'));
       lease = storeNode.acquire();
       repo = new OeeRepository(lease.store, config.line);
-      engine.restore(repo.loadStates());
-      // Signals acknowledged after the last checkpoint: applying them again re-derives the state.
-      // What they produced (intervals, downtimes, summaries) is already stored, so those are dropped.
-      for (const [ws, time, state, faultCode, first, reject] of repo.loadJournal()) {
-        engine.signal(ws, time, state, faultCode, first === null && reject === null ? null : { first: first ?? undefined, reject: reject ?? undefined });
-      }
-      engine.drainOps();
+      recorder = new OeeRecorder(lease.store, engine, repo, {
+        checkpointMs: num(def.checkpointSeconds, 1) * 1000,
+        commitSpacingMs: COMMIT_SPACING_MS,
+        onEvents: (events) => sendEvents(events),
+      });
+      recorder.restore();
     } catch (err) {
       lease?.release();
       lease = undefined;
@@ -85,50 +85,6 @@ export = function register(RED: NodeAPI): void {
     const store = lease.store;
     node.status({ fill: 'grey', shape: 'dot', text: RED._('mes-oee.status.waiting') });
 
-    // One group-commit unit per turn of the event loop, however many signals arrived in it: the
-    // unit writes the engine's operations and journals the turn's signals, or, once a checkpoint
-    // is due, saves the workstation states whole and empties the journal.
-    const checkpointMs = num(def.checkpointSeconds, 1) * 1000;
-    let journal = new JournalBatch();
-    let checkpointDue = true;
-    let lastCheckpoint = 0;
-    let commit: Promise<StoredEvent[]> | null = null;
-    let doneOf: { commit: Promise<StoredEvent[]>; done: Promise<void> } | null = null;
-    /** The next commit as a Promise<void> shared by every signal that waits for it. */
-    function committed(): Promise<void> {
-      const pending = persist();
-      if (doneOf?.commit !== pending) doneOf = { commit: pending, done: pending.then(() => undefined) };
-      return doneOf.done;
-    }
-    // Under load, commits are spaced at least COMMIT_SPACING_MS apart: the signals arriving in
-    // between join the next commit, so a busy line pays fewer fsyncs; an idle one commits at once.
-    let lastCommitAt = 0;
-    function unit(s: MesStore): StoredEvent[] {
-      commit = null;
-      lastCommitAt = Date.now();
-      const signals = journal;
-      journal = new JournalBatch();
-      const events = repo.write(s, engine.drainOps());
-      if (checkpointDue || lastCommitAt - lastCheckpoint >= checkpointMs) {
-        repo.checkpoint(engine.drainDirty());
-        checkpointDue = false;
-        lastCheckpoint = lastCommitAt;
-      } else {
-        repo.journal(signals);
-      }
-      return events;
-    }
-    function persist(): Promise<StoredEvent[]> {
-      if (commit) return commit;
-      const wait = lastCommitAt + COMMIT_SPACING_MS - Date.now();
-      const pending = wait > 0
-        ? new Promise<void>((resolve) => setTimeout(resolve, wait)).then(() => store.transact(unit))
-        : store.transact(unit);
-      commit = pending;
-      // A failed commit rejects every handler awaiting it, so each message reaches Catch nodes there.
-      pending.then(sendEvents, () => undefined);
-      return pending;
-    }
     function sendEvents(events: StoredEvent[]): void {
       for (const event of events) node.send([null, { topic: event.type, payload: event }, null]);
     }
@@ -172,39 +128,39 @@ export = function register(RED: NodeAPI): void {
       switch (command.kind) {
         case 'tick':
           engine.advance(command.time, command.workstation);
-          checkpointDue = true;
-          await persist();
+          recorder.checkpointNext();
+          await recorder.persist();
           sendSnapshots(engine.workstationIds());
           return;
         case 'operation-started':
           engine.startOperation(command.workstation, command);
-          checkpointDue = true;
+          recorder.checkpointNext();
           stateChanged(command.workstation);
-          await persist();
+          await recorder.persist();
           return;
         case 'operation-completed':
           engine.endOperation(command.workstation, command.time, command.orderId, command.operationKey);
-          checkpointDue = true;
-          await persist();
+          recorder.checkpointNext();
+          await recorder.persist();
           return;
         case 'classify': {
-          await persist();
+          await recorder.persist();
           const event = await store.transact((s) => repo.classify(s, command.downtimeId, command.reason, command.actor, command.time));
           engine.classify(command.downtimeId, command.reason);
-          checkpointDue = true;
-          await persist();
+          recorder.checkpointNext();
+          await recorder.persist();
           sendEvents([event]);
           msg.payload = event;
           send([null, null, msg]);
           return;
         }
         case 'query':
-          await persist();
+          await recorder.persist();
           msg.payload = command.query === 'shifts' ? repo.shifts(command) : repo.downtime(command);
           send([null, null, msg]);
           return;
         case 'snapshot': {
-          await persist();
+          await recorder.persist();
           const workstations: Record<string, unknown> = {};
           for (const id of engine.workstationIds()) workstations[id] = engine.snapshot(id);
           msg.payload = { line: engine.lineSnapshot(), workstations };
@@ -227,10 +183,9 @@ export = function register(RED: NodeAPI): void {
       }
       if (command.kind !== 'signal') return run(command, msg, send);
       const { workstation, time, state, faultCode, counts } = command;
-      const outcome = engine.signal(workstation, time, state, faultCode, counts);
-      journal.push(workstation, time, state, faultCode, counts?.first ?? null, counts?.reject ?? null);
+      const outcome = recorder.signal(workstation, time, state, faultCode, counts);
       if (outcome.changed) stateChanged(workstation);
-      return committed();
+      return outcome.committed;
     });
 
     // The periodic snapshot; with the wall clock on, it also moves event time so that a silent
@@ -240,19 +195,19 @@ export = function register(RED: NodeAPI): void {
     const timer = intervalMs > 0 ? setInterval(() => {
       if (def.wallClock) {
         engine.advance(Date.now() - graceMs);
-        checkpointDue = true;
+        recorder.checkpointNext();
       }
       sendSnapshots(engine.workstationIds());
       // Booking for the snapshots may have closed a shift: store it now, not with the next signal.
-      persist().catch((err: unknown) => node.error(err, {}));
+      recorder.persist().catch((err: unknown) => node.error(err, {}));
     }, intervalMs) : null;
 
     node.on('close', (done: () => void) => {
       if (timer) clearInterval(timer);
       input.settle()
         .then(() => {
-          checkpointDue = true;
-          return persist();
+          recorder.checkpointNext();
+          return recorder.persist();
         })
         .catch((err: unknown) => node.error(err))
         .finally(() => {

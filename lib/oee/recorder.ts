@@ -1,0 +1,101 @@
+import type { MesStore, StoredEvent } from '../store';
+import type { CountInput, OeeEngine } from './engine';
+import { JournalBatch } from './journal';
+import type { OeeRepository } from './repository';
+import type { MachineState } from './types';
+
+export interface RecorderOptions {
+  /** How often the workstation states are saved whole; signals in between go to the journal. */
+  checkpointMs: number;
+  /** Least time between two commits while signals keep coming. */
+  commitSpacingMs: number;
+  /** Called with the events each commit stored, after it is durable. */
+  onEvents(events: StoredEvent[]): void;
+}
+
+/**
+ * Makes an OEE engine durable. One group-commit unit per commit, however many signals arrived
+ * before it: the unit writes the engine's operations and journals the signals, or, once a
+ * checkpoint is due, saves the workstation states whole and empties the journal. After a restart
+ * the last checkpoint plus the journal re-derive the exact state.
+ *
+ * Under load, commits are spaced at least `commitSpacingMs` apart: the signals arriving in between
+ * join the next commit, so a busy line pays fewer fsyncs; an idle one commits at once.
+ */
+export class OeeRecorder {
+  private journal = new JournalBatch();
+  private checkpointDue = true;
+  private lastCheckpoint = 0;
+  private lastCommitAt = 0;
+  private commit: Promise<StoredEvent[]> | null = null;
+  private sharedDone: { commit: Promise<StoredEvent[]>; done: Promise<void> } | null = null;
+
+  constructor(
+    private readonly store: MesStore,
+    private readonly engine: OeeEngine,
+    private readonly repo: OeeRepository,
+    private readonly options: RecorderOptions,
+  ) {}
+
+  /**
+   * Loads the last checkpoint and applies the journaled signals again. What they produced
+   * (intervals, downtimes, summaries) is already stored, so those operations are dropped.
+   */
+  restore(): void {
+    this.engine.restore(this.repo.loadStates());
+    for (const [ws, time, state, faultCode, first, reject] of this.repo.loadJournal()) {
+      this.engine.signal(ws, time, state, faultCode, first === null && reject === null ? null : { first: first ?? undefined, reject: reject ?? undefined });
+    }
+    this.engine.drainOps();
+  }
+
+  /**
+   * The hot path: applies a machine signal in memory and journals it. `committed` is shared by
+   * every signal of the same commit, so a signal costs no promise of its own.
+   */
+  signal(workstation: string, time: number, state: MachineState | null, faultCode: string | null, counts: CountInput | null): { changed: boolean; committed: Promise<void> } {
+    const outcome = this.engine.signal(workstation, time, state, faultCode, counts);
+    this.journal.push(workstation, time, state, faultCode, counts?.first ?? null, counts?.reject ?? null);
+    return { changed: outcome.changed, committed: this.committed() };
+  }
+
+  /** State changed outside signals (ticks, orders, classifications): save it whole with the next commit. */
+  checkpointNext(): void {
+    this.checkpointDue = true;
+  }
+
+  /** The next commit; resolves with the events it stored once they are durable. */
+  persist(): Promise<StoredEvent[]> {
+    if (this.commit) return this.commit;
+    const wait = this.lastCommitAt + this.options.commitSpacingMs - Date.now();
+    const pending = wait > 0
+      ? new Promise<void>((resolve) => setTimeout(resolve, wait)).then(() => this.store.transact((s) => this.unit(s)))
+      : this.store.transact((s) => this.unit(s));
+    this.commit = pending;
+    // A failed commit rejects every caller awaiting it, so each message reaches Catch nodes there.
+    pending.then((events) => this.options.onEvents(events), () => undefined);
+    return pending;
+  }
+
+  private committed(): Promise<void> {
+    const pending = this.persist();
+    if (this.sharedDone?.commit !== pending) this.sharedDone = { commit: pending, done: pending.then(() => undefined) };
+    return this.sharedDone.done;
+  }
+
+  private unit(s: MesStore): StoredEvent[] {
+    this.commit = null;
+    this.lastCommitAt = Date.now();
+    const signals = this.journal;
+    this.journal = new JournalBatch();
+    const events = this.repo.write(s, this.engine.drainOps());
+    if (this.checkpointDue || this.lastCommitAt - this.lastCheckpoint >= this.options.checkpointMs) {
+      this.repo.checkpoint(this.engine.drainDirty());
+      this.checkpointDue = false;
+      this.lastCheckpoint = this.lastCommitAt;
+    } else {
+      this.repo.journal(signals);
+    }
+    return events;
+  }
+}
