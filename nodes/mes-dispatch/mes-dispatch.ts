@@ -3,7 +3,7 @@ import { Dispatcher, parseCommand, type ReleaseOutcome } from '../../lib/dispatc
 import type { StoreLease, StoredEvent } from '../../lib/store';
 import { ValidationError } from '../../lib/util/errors';
 import type { PlantProvider } from '../mes-plant/provider';
-import { bindInput, statusText, type Send, type StoreProvider } from '../shared/adapter';
+import { bindInput, closeAfter, reportSetupFailure, statusText, type Send, type StoreProvider } from '../shared/adapter';
 
 interface DispatchDef extends NodeDef {
   store: string;
@@ -34,9 +34,7 @@ export = function register(RED: NodeAPI): void {
       dispatcher = new Dispatcher(plantNode.model, { overrunPercent });
       node.status({ fill: 'green', shape: 'dot', text: RED._('mes-dispatch.status.ready') });
     } catch (err) {
-      problem = (err as Error).message;
-      node.error(problem);
-      node.status({ fill: 'red', shape: 'ring', text: statusText(problem) });
+      problem = reportSetupFailure(node, err);
     }
 
     const eventMessages = (events: StoredEvent[]): NodeMessage[] => events.map((event) => ({ topic: event.type, payload: event }));
@@ -128,11 +126,10 @@ export = function register(RED: NodeAPI): void {
 
     node.on('close', (done: () => void) => {
       if (timer) clearInterval(timer);
-      Promise.allSettled([input.settle(), background]).finally(() => {
+      closeAfter([input.settle(), background], () => {
         lease?.release();
         lease = undefined;
-        done();
-      });
+      }, done);
     });
   }
 

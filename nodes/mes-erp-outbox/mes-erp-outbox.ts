@@ -2,7 +2,7 @@ import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
 import { dialectNamed } from '../../lib/erp';
 import { ErpOutbox, parseOutboxCommand, type Correlation, type OutboxMetrics } from '../../lib/outbox';
 import type { StoreLease } from '../../lib/store';
-import { bindInput, statusText, type StoreProvider } from '../shared/adapter';
+import { bindInput, closeAfter, statusText, type StoreProvider } from '../shared/adapter';
 
 interface ErpOutboxDef extends NodeDef {
   store: string;
@@ -116,12 +116,10 @@ export = function register(RED: NodeAPI): void {
     });
 
     node.on('close', (done: () => void) => {
-      const stopping = outbox?.stop() ?? Promise.resolve();
-      Promise.allSettled([stopping, input.settle()]).finally(() => {
+      closeAfter([outbox?.stop(), input.settle()], () => {
         lease?.release();
         lease = undefined;
-        done();
-      });
+      }, done);
     });
   }
 

@@ -5,7 +5,7 @@ import {
 } from '../../lib/genealogy';
 import type { StoredEvent, StoreLease } from '../../lib/store';
 import { resolveSecret } from '../../lib/util/auth';
-import { bindInput, statusText, type Send, type StoreProvider } from '../shared/adapter';
+import { bindInput, closeAfter, statusText, type Send, type StoreProvider } from '../shared/adapter';
 
 interface GenealogyDef extends NodeDef {
   store: string;
@@ -151,12 +151,10 @@ export = function register(RED: NodeAPI): void {
 
     node.on('close', (done: () => void) => {
       if (timer) clearInterval(timer);
-      const pending = backflushRun ?? Promise.resolve();
-      Promise.allSettled([input.settle(), pending]).finally(() => {
+      closeAfter([input.settle(), backflushRun], () => {
         lease?.release();
         lease = undefined;
-        done();
-      });
+      }, done);
     });
   }
 

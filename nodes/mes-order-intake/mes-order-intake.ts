@@ -2,7 +2,7 @@ import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
 import { DEFAULT_MAX_BODY_BYTES, handleOrderApi, type ApiRequest } from '../../lib/orders';
 import type { StoreLease } from '../../lib/store';
 import { resolveSecret } from '../../lib/util/auth';
-import { bindInput, statusText, type StoreProvider } from '../shared/adapter';
+import { bindInput, closeAfter, reportSetupFailure, statusText, type StoreProvider } from '../shared/adapter';
 
 interface OrderIntakeDef extends NodeDef {
   store: string;
@@ -38,8 +38,7 @@ export = function register(RED: NodeAPI): void {
       if (!storeNode) throw new Error(RED._('mes-order-intake.errors.noStore'));
       lease = storeNode.acquire();
     } catch (err) {
-      node.error((err as Error).message);
-      node.status({ fill: 'red', shape: 'ring', text: statusText((err as Error).message) });
+      reportSetupFailure(node, err);
     }
     if (lease && !apiConfig.token) {
       node.warn(RED._('mes-order-intake.errors.noToken'));
@@ -75,11 +74,10 @@ export = function register(RED: NodeAPI): void {
     });
 
     node.on('close', (done: () => void) => {
-      input.settle().finally(() => {
+      closeAfter([input.settle()], () => {
         lease?.release();
         lease = undefined;
-        done();
-      });
+      }, done);
     });
   }
 

@@ -60,6 +60,25 @@ export function bindInput(node: Node, handle: (msg: NodeMessageInFlow, send: Sen
   };
 }
 
+/** A node that cannot start (no store, bad configuration): say why in the log and on its status. */
+export function reportSetupFailure(node: Node, err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  node.error(message);
+  node.status({ fill: 'red', shape: 'ring', text: statusText(message) });
+  return message;
+}
+
+/**
+ * The end of every close handler: wait for messages in flight and the node's own background work
+ * (a release run, a delivery), then give the store back, then tell Node-RED the node is closed.
+ */
+export function closeAfter(work: Array<Promise<unknown> | null | undefined>, release: () => void, done: () => void): void {
+  Promise.allSettled(work.filter((w): w is Promise<unknown> => Boolean(w))).finally(() => {
+    release();
+    done();
+  });
+}
+
 /** The interface that a `mes-store` config node offers to the nodes that use it. */
 export interface StoreProvider extends Node {
   acquire(): StoreLease;

@@ -155,7 +155,8 @@ describe('dashboards in headless chromium', function () {
 
   it('shows live machine state and the demo order on the supervisor page', async () => {
     const page = await openPage('supervisor');
-    await page.getByText('WS-30').first().waitFor({ timeout: 30000 });
+    // A table cell, exactly: the navigation's hidden tooltip "Operator WS-30" also contains the text.
+    await page.locator('table').getByText('WS-30', { exact: true }).first().waitFor({ timeout: 30000 });
     await page.getByText(/^DEMO-/).first().waitFor({ timeout: 30000 });
     if (!registered.has('mes-oee')) await page.screenshot({ path: path.join(ARTIFACTS, 'supervisor.png'), fullPage: true });
     await page.context().close();
