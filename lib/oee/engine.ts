@@ -149,11 +149,12 @@ export class OeeEngine {
   }
 
   /**
-   * Applies one signal of workstation `id` at event time `t`. Returns `late` when `t` is older than
-   * what the workstation has already seen (the signal is then ignored, see docs/oee.md), and
-   * whether the state changed.
+   * Applies one signal of workstation `id` at event time `t` and tells whether the state changed.
+   * A signal older than what the workstation has already seen is late (docs/oee.md): its state is
+   * ignored, an increment is booked at the workstation's clock. A boolean, not an object: this
+   * runs for every signal.
    */
-  signal(id: string, t: number, state: MachineState | null, faultCode: string | null, counts: CountInput | null): { late: boolean; changed: boolean } {
+  signal(id: string, t: number, state: MachineState | null, faultCode: string | null, counts: CountInput | null): boolean {
     let ws = this.states.get(id);
     if (!ws) ws = this.initial(id, t);
     if (t < ws.clock) {
@@ -161,7 +162,7 @@ export class OeeEngine {
       this.dirty.add(id);
       // An increment is a fact that would otherwise be lost: book it at the workstation's clock.
       if (counts && this.config.counterMode === 'increment') this.count(ws, ws.clock, counts);
-      return { late: true, changed: false };
+      return false;
     }
     const before = ws.state;
     this.advanceWs(ws, t);
@@ -176,7 +177,7 @@ export class OeeEngine {
       this.setState(ws, t, ws.reported, ws.reportedFault);
     }
     this.dirty.add(id);
-    return { late: false, changed: ws.state !== before };
+    return ws.state !== before;
   }
 
   /** Moves event time forward without a signal (all workstations, or one): closes what ends before it. */

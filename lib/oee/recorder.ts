@@ -28,7 +28,6 @@ export class OeeRecorder {
   private lastCheckpoint = 0;
   private lastCommitAt = 0;
   private commit: Promise<StoredEvent[]> | null = null;
-  private sharedDone: { commit: Promise<StoredEvent[]>; done: Promise<void> } | null = null;
 
   constructor(
     private readonly store: MesStore,
@@ -50,13 +49,15 @@ export class OeeRecorder {
   }
 
   /**
-   * The hot path: applies a machine signal in memory and journals it. `committed` is shared by
-   * every signal of the same commit, so a signal costs no promise of its own.
+   * The hot path: applies a machine signal in memory, journals it and schedules the commit that
+   * makes it durable (`persist()` returns that commit, the same one for every signal until it
+   * runs). Tells whether the workstation's state changed.
    */
-  signal(workstation: string, time: number, state: MachineState | null, faultCode: string | null, counts: CountInput | null): { changed: boolean; committed: Promise<void> } {
-    const outcome = this.engine.signal(workstation, time, state, faultCode, counts);
+  signal(workstation: string, time: number, state: MachineState | null, faultCode: string | null, counts: CountInput | null): boolean {
+    const changed = this.engine.signal(workstation, time, state, faultCode, counts);
     this.journal.push(workstation, time, state, faultCode, counts?.first ?? null, counts?.reject ?? null);
-    return { changed: outcome.changed, committed: this.committed() };
+    if (this.commit === null) this.persist();
+    return changed;
   }
 
   /** State changed outside signals (ticks, orders, classifications): save it whole with the next commit. */
@@ -73,14 +74,9 @@ export class OeeRecorder {
       : this.store.transact((s) => this.unit(s));
     this.commit = pending;
     // A failed commit rejects every caller awaiting it, so each message reaches Catch nodes there.
-    pending.then((events) => this.options.onEvents(events), () => undefined);
+    // Its journal rows are gone with it: the next commit saves the applied states whole instead.
+    pending.then((events) => this.options.onEvents(events), () => { this.checkpointDue = true; });
     return pending;
-  }
-
-  private committed(): Promise<void> {
-    const pending = this.persist();
-    if (this.sharedDone?.commit !== pending) this.sharedDone = { commit: pending, done: pending.then(() => undefined) };
-    return this.sharedDone.done;
   }
 
   private unit(s: MesStore): StoredEvent[] {

@@ -1,7 +1,7 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import { OeeEngine, OeeRecorder, OeeRepository, parseOeeConfig, reasonPaths, SignalParser, type OeeCommand } from '../../lib/oee';
 import type { StoreLease, StoredEvent } from '../../lib/store';
-import { bindInput, statusText, type Send, type StoreProvider } from '../shared/adapter';
+import { bindInput, SharedCompletion, statusText, type Send, type StoreProvider } from '../shared/adapter';
 
 interface OeeNodeDef extends NodeDef {
   store: string;
@@ -23,6 +23,12 @@ interface OeeNodeDef extends NodeDef {
   futureToleranceSeconds: number | string;
   /** How often the workstation states are saved whole; signals in between go to the journal. */
   checkpointSeconds?: number | string;
+  /**
+   * When a machine signal counts as finished for Complete nodes: once the commit that holds it is
+   * durable ('durable', the default), or once it is applied ('applied'; the commit follows within
+   * COMMIT_SPACING_MS, see docs/oee.md).
+   */
+  finishSignals?: 'durable' | 'applied';
 }
 
 /** Least time between two commits of one OEE node while signals keep coming. */
@@ -172,20 +178,27 @@ export = function register(RED: NodeAPI): void {
       }
     }
 
-    // The hot path: a machine signal is applied in memory and waits for the turn's shared commit,
-    // without an async function of its own (a promise per signal is what costs at 50,000/s).
-    const input = bindInput(node, (msg, send) => {
-      let command: OeeCommand;
-      try {
-        command = parser.parse(msg as NodeMessageInFlow & { sourceTimestamp?: unknown }, Date.now());
-      } catch (err) {
-        return Promise.reject(err);
+    // A signal finishes with the others of its commit (one SharedCompletion per commit), or, with
+    // finishSignals 'applied', at once; a failed commit then reaches Catch nodes on its own.
+    const finishWhenApplied = def.finishSignals === 'applied';
+    let commitSeen: Promise<unknown> | null = null;
+    let completion: SharedCompletion | undefined;
+    function finishing(commit: Promise<unknown>): SharedCompletion | undefined {
+      if (commit !== commitSeen) {
+        commitSeen = commit;
+        if (finishWhenApplied) commit.catch((err: unknown) => node.error(err, {}));
+        else completion = new SharedCompletion(commit);
       }
+      return completion;
+    }
+
+    // The hot path: a machine signal is applied in memory, journaled for the next group commit,
+    // and costs no promise or async function of its own (at 50,000/s, that is what shows).
+    const input = bindInput(node, (msg, send) => {
+      const command = parser.parse(msg as NodeMessageInFlow & { sourceTimestamp?: unknown }, Date.now());
       if (command.kind !== 'signal') return run(command, msg, send);
-      const { workstation, time, state, faultCode, counts } = command;
-      const outcome = recorder.signal(workstation, time, state, faultCode, counts);
-      if (outcome.changed) stateChanged(workstation);
-      return outcome.committed;
+      if (recorder.signal(command.workstation, command.time, command.state, command.faultCode, command.counts)) stateChanged(command.workstation);
+      return finishing(recorder.persist());
     });
 
     // The periodic snapshot; with the wall clock on, it also moves event time so that a silent

@@ -13,43 +13,82 @@ export interface InputBinding {
   settle(): Promise<void>;
 }
 
+type Done = (err?: Error) => void;
+
+/**
+ * Messages that finish together when one shared piece of work settles, typically the group
+ * commit that makes them durable. A handler returns the same instance for every message of that
+ * commit: at tens of thousands of messages a second, a promise and two callbacks per message are
+ * what the rate pays for.
+ */
+export class SharedCompletion {
+  private waiting: Done[] = [];
+  private finishOne: ((done: Done, err: unknown) => void) | null = null;
+  private outcome: { err: unknown } | null = null;
+
+  constructor(work: Promise<unknown>) {
+    work.then(() => this.finish({ err: null }), (err: unknown) => this.finish({ err: err ?? new Error('failed') }));
+  }
+
+  /** Called by `bindInput`: `finishOne` (err null: success) is the same function for every message of a node. */
+  join(done: Done, finishOne: (done: Done, err: unknown) => void): void {
+    this.finishOne = finishOne;
+    if (this.outcome) finishOne(done, this.outcome.err);
+    else this.waiting.push(done);
+  }
+
+  private finish(outcome: { err: unknown }): void {
+    this.outcome = outcome;
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const done of waiting) this.finishOne!(done, outcome.err);
+  }
+}
+
 /**
  * The one way our nodes take input. Every path ends in `done()` or `done(err)` so Catch and
  * Complete nodes see it; a message delivered after close is refused rather than written to a
  * store that is going away; close waits for messages in flight so nothing accepted is dropped.
+ *
+ * The handler returns a promise (the message is finished when it settles), a `SharedCompletion`
+ * (finished with the others of that batch), or nothing (finished when the handler returns).
  */
-export function bindInput(node: Node, handle: (msg: NodeMessageInFlow, send: Send) => Promise<void>): InputBinding {
+export function bindInput(node: Node, handle: (msg: NodeMessageInFlow, send: Send) => Promise<void> | SharedCompletion | void): InputBinding {
   // A counter, not a set of promises: the OEE node takes tens of thousands of signals a second,
   // and every extra promise per message shows in its rate.
   let inFlight = 0;
   let settled: (() => void) | null = null;
   let closing = false;
-  const finish = () => {
-    inFlight -= 1;
-    if (inFlight === 0 && settled) settled();
-  };
-  const fail = (err: unknown, done: (err?: Error) => void) => {
+  const fail = (err: unknown, done: Done) => {
     const error = err instanceof Error ? err : new Error(String(err));
     node.status({ fill: 'red', shape: 'ring', text: statusText(error.message) });
     done(error);
   };
-  node.on('input', (msg: NodeMessageInFlow, send: Send, done: (err?: Error) => void) => {
+  const finishOne = (done: Done, err: unknown) => {
+    inFlight -= 1;
+    if (err !== null) fail(err, done);
+    else done();
+    if (inFlight === 0 && settled) settled();
+  };
+  node.on('input', (msg: NodeMessageInFlow, send: Send, done: Done) => {
     if (closing) {
       done(new Error(`${node.type} is closing; the message was not processed`));
       return;
     }
-    let work: Promise<void>;
+    let work: Promise<void> | SharedCompletion | void;
     try {
       work = handle(msg, send);
     } catch (err) {
       fail(err, done);
       return;
     }
+    if (work === undefined) {
+      done();
+      return;
+    }
     inFlight += 1;
-    work.then(
-      () => { finish(); done(); },
-      (err: unknown) => { finish(); fail(err, done); },
-    );
+    if (work instanceof SharedCompletion) work.join(done, finishOne);
+    else work.then(() => finishOne(done, null), (err: unknown) => finishOne(done, err ?? new Error('failed')));
   });
   return {
     settle() {

@@ -103,4 +103,4 @@ async function loadLine(dbFile, day, settings) {
   return new Line(day);
 }
 
-module.exports = { helper, loadLine, UTC_CALENDAR, REASONS };
+module.exports = { helper, loadLine, oeeFlow, catchNode, storeNode, oeeNode, UTC_CALENDAR, REASONS };

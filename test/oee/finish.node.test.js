@@ -1,0 +1,74 @@
+// When a machine signal counts as finished for Complete nodes (the node's "finish signals"
+// setting): once the group commit holding it is durable (the default, for flows that acknowledge
+// a PLC handshake from a Complete node), or once it is applied (subscription-fed lines, where
+// nothing waits for the acknowledgement and the commit follows within 25 ms).
+const assert = require('node:assert/strict');
+const Database = require('better-sqlite3');
+const { helper, oeeFlow, catchNode, storeNode, oeeNode } = require('./harness');
+const { tempDbFile } = require('../support/store');
+const { hooks } = require('@node-red/util');
+
+const TIME = '2026-03-02T07:00:00.000Z';
+
+/** The clock the store holds for WS-1 (null: nothing stored yet), read through a separate connection. */
+function storedClock(dbFile) {
+  const db = new Database(dbFile, { readonly: true });
+  try {
+    const row = db.prepare("SELECT clock FROM oee_workstation_state WHERE workstation = 'WS-1'").get();
+    return row ? row.clock : null;
+  } finally {
+    db.close();
+  }
+}
+
+async function load(dbFile, finishSignals) {
+  const flow = oeeFlow(dbFile, { node: finishSignals ? { finishSignals } : {} });
+  await helper.load([catchNode, storeNode, oeeNode], flow);
+}
+
+/**
+ * Sends one signal and resolves with what the store held at the moment the node called done():
+ * the runtime's onComplete hook runs inside that call (a Complete node hears of it a turn later).
+ */
+function sendAndObserve(dbFile) {
+  return new Promise((resolve, reject) => {
+    hooks.add('onComplete.finish-test', (event) => {
+      if (event.node.id !== 'oee') return;
+      hooks.remove('onComplete.finish-test');
+      try {
+        resolve({ clock: storedClock(dbFile), error: event.error });
+      } catch (err) {
+        reject(err);
+      }
+    });
+    helper.getNode('oee').receive({ payload: { workstation: 'WS-1', time: TIME, state: 'running', good: 1 } });
+  });
+}
+
+describe('mes-oee finishing signals', () => {
+  let dbFile;
+  before((done) => { helper.startServer(done); });
+  after((done) => { helper.stopServer(done); });
+  beforeEach(() => { dbFile = tempDbFile(); });
+  afterEach(async () => { await helper.unload(); });
+
+  it('by default a signal finishes only once the commit holding it is durable', async () => {
+    await load(dbFile);
+    const seen = await sendAndObserve(dbFile);
+    assert.equal(seen.error, undefined);
+    assert.equal(seen.clock, TIME);
+  });
+
+  it("with finish signals 'applied' it finishes at once, and the commit follows", async () => {
+    await load(dbFile, 'applied');
+    const seen = await sendAndObserve(dbFile);
+    assert.equal(seen.error, undefined);
+    assert.equal(seen.clock, null);
+    let clock = null;
+    for (let i = 0; i < 50 && clock === null; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      clock = storedClock(dbFile);
+    }
+    assert.equal(clock, TIME);
+  });
+});
