@@ -3,16 +3,35 @@ import { MACHINE_STATES, type MachineState } from './types';
 /** A machine signal as the engine applied it: workstation, time, state, fault code, first count, reject count. */
 export type JournaledSignal = [string, number, MachineState | null, string | null, number | null, number | null];
 
-const FIELDS = 6;
+/** First byte of a packed batch: the layout below. */
+const FORMAT = 2;
+const HEADER_BYTES = 9; // format, then the batch's first event time as float64
+/** Largest record: flags, workstation, time, state, fault code, two counts. */
+const MAX_RECORD_BYTES = 1 + 2 + 8 + 1 + 4 + 8 + 8;
+
+const HAS_STATE = 1;
+const HAS_FAULT = 2;
+const HAS_FIRST = 4;
+const HAS_REJECT = 8;
+const TIME_32 = 16;
+const FIRST_32 = 32;
+const REJECT_32 = 64;
+
+const fitsInt32 = (value: number) => (value | 0) === value;
 
 /**
- * The signals of one group commit, packed as 64-bit floats (workstation and fault code as indexes
- * into name lists) so that journaling a signal allocates nothing and writes 48 bytes: this runs for
- * every signal on the hot path.
+ * The signals of one group commit, packed into a byte buffer: workstation and fault code as indexes
+ * into a name list, the time as milliseconds after the batch's first signal, counts as 32-bit
+ * integers where they fit. A count increment takes 15 bytes. This runs for every signal on the hot
+ * path, and its size is what every commit writes (at 300,000 signals/s, 4.5 MB/s instead of the
+ * 14 MB/s that six float64s a signal took).
  */
 export class JournalBatch {
-  private data = new Float64Array(FIELDS * 1024);
+  private bytes = new Uint8Array(64 * 1024);
+  private view = new DataView(this.bytes.buffer);
+  private length = HEADER_BYTES;
   private count = 0;
+  private base = 0;
   private readonly names: string[] = [];
   private readonly nameIndex = new Map<string, number>();
 
@@ -31,25 +50,70 @@ export class JournalBatch {
   }
 
   push(workstation: string, time: number, state: MachineState | null, faultCode: string | null, first: number | null, reject: number | null): void {
-    if ((this.count + 1) * FIELDS > this.data.length) {
-      const grown = new Float64Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
+    if (this.length + MAX_RECORD_BYTES > this.bytes.length) {
+      const grown = new Uint8Array(this.bytes.length * 2);
+      grown.set(this.bytes.subarray(0, this.length));
+      this.bytes = grown;
+      this.view = new DataView(grown.buffer);
     }
-    const at = this.count * FIELDS;
-    this.data[at] = this.name(workstation);
-    this.data[at + 1] = time;
-    this.data[at + 2] = state === null ? -1 : MACHINE_STATES.indexOf(state);
-    this.data[at + 3] = faultCode === null ? -1 : this.name(faultCode);
-    this.data[at + 4] = first ?? NaN;
-    this.data[at + 5] = reject ?? NaN;
+    if (this.count === 0) this.base = time;
+    const view = this.view;
+    const at = this.length;
+    let p = at + 1;
+    let flags = 0;
+    view.setUint16(p, this.name(workstation), true);
+    p += 2;
+    const offset = time - this.base;
+    if (fitsInt32(offset)) {
+      flags |= TIME_32;
+      view.setInt32(p, offset, true);
+      p += 4;
+    } else {
+      view.setFloat64(p, time, true);
+      p += 8;
+    }
+    if (state !== null) {
+      flags |= HAS_STATE;
+      view.setUint8(p, MACHINE_STATES.indexOf(state));
+      p += 1;
+    }
+    if (faultCode !== null) {
+      flags |= HAS_FAULT;
+      view.setUint32(p, this.name(faultCode), true);
+      p += 4;
+    }
+    if (first !== null) {
+      flags |= HAS_FIRST;
+      if (fitsInt32(first)) {
+        flags |= FIRST_32;
+        view.setInt32(p, first, true);
+        p += 4;
+      } else {
+        view.setFloat64(p, first, true);
+        p += 8;
+      }
+    }
+    if (reject !== null) {
+      flags |= HAS_REJECT;
+      if (fitsInt32(reject)) {
+        flags |= REJECT_32;
+        view.setInt32(p, reject, true);
+        p += 4;
+      } else {
+        view.setFloat64(p, reject, true);
+        p += 8;
+      }
+    }
+    view.setUint8(at, flags);
+    this.length = p;
     this.count += 1;
   }
 
-  /** The batch as a database row: the packed numbers and the names they refer to. */
+  /** The batch as a database row: the packed bytes and the names they refer to. */
   encode(): { signals: Buffer; names: string } {
-    const bytes = Buffer.from(this.data.buffer, 0, this.count * FIELDS * 8);
-    return { signals: Buffer.from(bytes), names: JSON.stringify(this.names) };
+    this.view.setUint8(0, FORMAT);
+    this.view.setFloat64(1, this.base, true);
+    return { signals: Buffer.from(this.bytes.subarray(0, this.length)), names: JSON.stringify(this.names) };
   }
 }
 
@@ -57,17 +121,48 @@ export function decodeJournal(signals: Buffer, namesJson: string): JournaledSign
   const names = JSON.parse(namesJson) as string[];
   const copy = new Uint8Array(signals.byteLength);
   copy.set(signals);
-  const data = new Float64Array(copy.buffer);
+  // Refuse a row this code did not write rather than replay garbage into the totals.
+  if (copy[0] !== FORMAT) throw new Error(`OEE signal journal: unknown row format ${copy[0]}`);
+  return decodePacked(new DataView(copy.buffer), names);
+}
+
+function decodePacked(view: DataView, names: string[]): JournaledSignal[] {
+  const base = view.getFloat64(1, true);
   const out: JournaledSignal[] = [];
-  for (let at = 0; at < data.length; at += FIELDS) {
-    out.push([
-      names[data[at]],
-      data[at + 1],
-      data[at + 2] < 0 ? null : MACHINE_STATES[data[at + 2]],
-      data[at + 3] < 0 ? null : names[data[at + 3]],
-      Number.isNaN(data[at + 4]) ? null : data[at + 4],
-      Number.isNaN(data[at + 5]) ? null : data[at + 5],
-    ]);
+  for (let p = HEADER_BYTES; p < view.byteLength;) {
+    const flags = view.getUint8(p);
+    p += 1;
+    const workstation = names[view.getUint16(p, true)];
+    p += 2;
+    let time: number;
+    if (flags & TIME_32) {
+      time = base + view.getInt32(p, true);
+      p += 4;
+    } else {
+      time = view.getFloat64(p, true);
+      p += 8;
+    }
+    let state: MachineState | null = null;
+    if (flags & HAS_STATE) {
+      state = MACHINE_STATES[view.getUint8(p)];
+      p += 1;
+    }
+    let faultCode: string | null = null;
+    if (flags & HAS_FAULT) {
+      faultCode = names[view.getUint32(p, true)];
+      p += 4;
+    }
+    let first: number | null = null;
+    if (flags & HAS_FIRST) {
+      first = flags & FIRST_32 ? view.getInt32(p, true) : view.getFloat64(p, true);
+      p += flags & FIRST_32 ? 4 : 8;
+    }
+    let reject: number | null = null;
+    if (flags & HAS_REJECT) {
+      reject = flags & REJECT_32 ? view.getInt32(p, true) : view.getFloat64(p, true);
+      p += flags & REJECT_32 ? 4 : 8;
+    }
+    out.push([workstation, time, state, faultCode, first, reject]);
   }
   return out;
 }

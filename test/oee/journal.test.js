@@ -1,0 +1,41 @@
+// The signal journal is what a restart replays after the last checkpoint: every field of every
+// signal must come back exactly, whatever its size.
+const assert = require('node:assert/strict');
+const { JournalBatch, decodeJournal } = require('../../dist/lib/oee/journal');
+
+describe('OEE signal journal', () => {
+  it('gives back every signal exactly: states, fault codes, counts small and large, times before and far after the first', () => {
+    const t0 = Date.parse('2026-03-02T06:00:00Z');
+    const signals = [
+      ['WS-1', t0, 'running', null, null, null],
+      ['WS-2', t0 + 500, null, null, 1, 0],
+      ['WS-1', t0 - 20_000, null, null, 3, null], // a late increment
+      ['WS-2', t0 + 1000, 'faulted', 'E-17', null, null],
+      ['WS-3', t0 + 40 * 86_400_000, 'planned-stop', null, 4_294_967_295, 2 ** 31], // beyond 32 bits
+      ['WS-1', t0 + 2000, null, null, 0.5, -1], // not integers: kept as float64
+      ['WS-2', t0 + 2001, 'faulted', 'E-17', 65_535, 12],
+    ];
+    const batch = new JournalBatch();
+    for (const s of signals) batch.push(...s);
+    assert.equal(batch.size, signals.length);
+    const { signals: bytes, names } = batch.encode();
+    assert.deepEqual(decodeJournal(bytes, names), signals);
+  });
+
+  it('grows past its first buffer without losing a signal', () => {
+    const batch = new JournalBatch();
+    const expected = [];
+    for (let i = 0; i < 20_000; i++) {
+      const s = [`WS-${i % 50}`, 1_772_431_200_000 + i * 10, i % 7 === 0 ? 'stopped' : null, null, i % 3, i % 11 === 0 ? 1 : 0];
+      expected.push(s);
+      batch.push(...s);
+    }
+    const { signals: bytes, names } = batch.encode();
+    assert.ok(bytes.length < 20_000 * 20, `${bytes.length} bytes for 20,000 signals`);
+    assert.deepEqual(decodeJournal(bytes, names), expected);
+  });
+
+  it('refuses a row in a format it did not write', () => {
+    assert.throws(() => decodeJournal(Buffer.from([0, 0, 0, 0, 0, 0, 0, 0]), '[]'), /unknown row format 0/);
+  });
+});
