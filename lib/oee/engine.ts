@@ -1,5 +1,5 @@
 import { ShiftCalendar, type Period } from './calendar';
-import { addTime, addTotals, cloneTotals, computeMetrics, emptyTotals, type TimeCategory, type Totals } from './totals';
+import { addTime, addTotals, computeMetrics, emptyTotals, type TimeCategory, type Totals } from './totals';
 import type {
   Downtime, LineSnapshot, MachineState, OeeConfig, OeeOp, Product, ReasonShare, StateReport, TrackedState,
   WindowReport, WorkstationConfig, WorkstationSnapshot, WorkstationState,
@@ -447,10 +447,27 @@ export class OeeEngine {
    * `at`, provisionally (a short stop counts as a micro-stop until it outlasts the threshold).
    */
   private windows(ws: WorkstationState, at: number): { shift: Totals | null; order: Totals | null; hour: Totals; shiftId: string | null } {
+    const current = this.calendar.shiftAt(at);
+    const shift = current ? emptyTotals() : null;
+    const order = ws.order ? emptyTotals() : null;
+    const hour = emptyTotals();
+    this.addWindows(ws, at, shift, order, hour);
+    return { shift, order, hour, shiftId: current?.id ?? null };
+  }
+
+  /**
+   * Adds a workstation's windows at `at` into `shift` (the shift current at `at`), `order` and
+   * `hour`, each skipped when null. A line adds every workstation straight into its sums: no copy
+   * of each workstation's totals on the way.
+   */
+  private addWindows(ws: WorkstationState, at: number, shift: Totals | null, order: Totals | null, hour: Totals): void {
     this.bookTo(ws, Math.min(at, ws.clock));
     const current = this.calendar.shiftAt(at);
-    const shift = current ? cloneTotals(ws.shifts[current.id]?.totals ?? emptyTotals()) : null;
-    const order = ws.order ? cloneTotals(ws.order.totals) : null;
+    if (current === null) shift = null;
+    const booked = shift && ws.shifts[current!.id];
+    if (booked) addTotals(shift!, booked.totals);
+    if (ws.order === null) order = null;
+    else if (order) addTotals(order, ws.order.totals);
     const hourStart = hourStartOf(at);
     const from = hourStart / MINUTE;
     const to = Math.floor(at / MINUTE);
@@ -466,7 +483,7 @@ export class OeeEngine {
       closed = { from, to, sum };
       cache.hour = closed;
     }
-    const hour = cloneTotals(closed.sum);
+    addTotals(hour, closed.sum);
     if (ws.minutes[to]) addTotals(hour, ws.minutes[to]);
     const openPiece = (from: number, to: number, category: TimeCategory, downtimeId: string | null) => {
       this.pieces(from, to, (period, a, b) => {
@@ -481,7 +498,6 @@ export class OeeEngine {
     const provisionalId = DOWNTIME_CATEGORIES.has(category) ? ws.downtimeId ?? `${ws.id}@${iso(ws.since)}` : null;
     openPiece(ws.accountedTo, knownTo, category, provisionalId);
     if (knownTo < at) openPiece(knownTo, at, 'unknown', null);
-    return { shift, order, hour, shiftId: current?.id ?? null };
   }
 
   private report(ws: WorkstationState[], totals: Totals, from: number, to: number): WindowReport {
@@ -542,10 +558,10 @@ export class OeeEngine {
     const hour = emptyTotals();
     const states: Record<string, TrackedState> = {};
     for (const ws of list) {
-      const w = this.windows(ws, Math.max(at, ws.clock));
-      if (w.shift && w.shiftId === current?.id) addTotals(shift, w.shift);
-      addTotals(hour, w.hour);
-      states[ws.id] = this.stateReport(ws, Math.max(at, ws.clock)).state;
+      const time = Math.max(at, ws.clock);
+      // The line's shift is the one current at `at`: a workstation whose clock is past it adds no shift time.
+      this.addWindows(ws, time, current !== null && this.calendar.shiftAt(time)?.id === current.id ? shift : null, null, hour);
+      states[ws.id] = this.stateReport(ws, time).state;
     }
     return {
       scope: 'line',

@@ -95,10 +95,6 @@ export function unpackTotals(packed: (number | Record<string, number>)[]): Total
   return t;
 }
 
-export function cloneTotals(t: Totals): Totals {
-  return addTotals(emptyTotals(), t);
-}
-
 /** Books `ms` of machine time of `category` at a calendar period of `kind`. */
 export function addTime(t: Totals, kind: 'off' | 'shift' | 'break', category: TimeCategory, ms: number, downtimeId: string | null): void {
   if (kind === 'off') {
