@@ -186,40 +186,49 @@ export class SignalParser {
     };
   }
 
+  // Runs for every machine signal: nothing is allocated on the way unless the signal is refused.
   private signal(msg: InputMessage, now: number): OeeCommand {
     const p = this.check(this.validateSignal, msg.payload, 'machine signal') as {
       workstation: string; time?: unknown; state?: MachineState; running?: boolean; faultCode?: string | number | null; good?: number; total?: number; reject?: number;
     };
-    const errors: FieldError[] = [];
+    let errors: FieldError[] | null = null;
     if (!this.workstations.has(p.workstation)) {
-      errors.push({ field: 'payload.workstation', rule: 'knownWorkstation', message: `'${p.workstation}' is not a workstation of line ${this.config.line}` });
+      errors = withError(errors, { field: 'payload.workstation', rule: 'knownWorkstation', message: `'${p.workstation}' is not a workstation of line ${this.config.line}` });
     }
-    if (p.state !== undefined && p.running !== undefined) errors.push({ field: 'payload.running', rule: 'oneStateSource', message: 'give state or running, not both' });
-    const firstField = this.config.countScheme === 'total-reject' ? 'total' : 'good';
-    const wrongField = firstField === 'total' ? 'good' : 'total';
-    if (p[wrongField] !== undefined) errors.push({ field: `payload.${wrongField}`, rule: 'countScheme', message: `the count scheme is ${this.config.countScheme}: send ${firstField} and reject` });
-    for (const field of [firstField, 'reject'] as const) {
-      const value = p[field];
-      if (value === undefined || this.config.counterMode !== 'absolute') continue;
-      if (!Number.isInteger(value) || value > this.config.counterMax) {
-        errors.push({ field: `payload.${field}`, rule: 'counterRange', message: `an absolute counter is an integer from 0 to ${this.config.counterMax}` });
-      }
+    if (p.state !== undefined && p.running !== undefined) errors = withError(errors, { field: 'payload.running', rule: 'oneStateSource', message: 'give state or running, not both' });
+    const totalScheme = this.config.countScheme === 'total-reject';
+    const first = totalScheme ? p.total : p.good;
+    if ((totalScheme ? p.good : p.total) !== undefined) {
+      const [firstField, wrongField] = totalScheme ? ['total', 'good'] : ['good', 'total'];
+      errors = withError(errors, { field: `payload.${wrongField}`, rule: 'countScheme', message: `the count scheme is ${this.config.countScheme}: send ${firstField} and reject` });
     }
-    const counts = p[firstField] !== undefined || p.reject !== undefined ? { first: p[firstField], reject: p.reject } : null;
+    if (this.config.counterMode === 'absolute') {
+      if (first !== undefined && !this.inCounterRange(first)) errors = withError(errors, this.counterRangeError(totalScheme ? 'total' : 'good'));
+      if (p.reject !== undefined && !this.inCounterRange(p.reject)) errors = withError(errors, this.counterRangeError('reject'));
+    }
+    const counts = first !== undefined || p.reject !== undefined ? { first, reject: p.reject } : null;
     if (p.state === undefined && p.running === undefined && counts === null) {
-      errors.push({ field: 'payload', rule: 'signalContent', message: 'a signal carries state, running or counts' });
+      errors = withError(errors, { field: 'payload', rule: 'signalContent', message: 'a signal carries state, running or counts' });
     }
     let time = NaN;
     try {
       time = this.time(p.time ?? msg.sourceTimestamp, p.time === undefined && msg.sourceTimestamp !== undefined ? 'sourceTimestamp' : 'payload.time', now);
     } catch (err) {
-      errors.push(...(err as ValidationError).errors);
+      for (const error of (err as ValidationError).errors) errors = withError(errors, error);
     }
-    if (errors.length > 0) throw inputError(errors, 'machine signal');
+    if (errors !== null) throw inputError(errors, 'machine signal');
     let state: MachineState | null = p.state ?? null;
     const faultCode = p.faultCode === undefined || p.faultCode === null || p.faultCode === '' || p.faultCode === 0 ? null : String(p.faultCode);
     if (p.running !== undefined) state = p.running ? 'running' : faultCode !== null ? 'faulted' : 'stopped';
     return { kind: 'signal', workstation: p.workstation, time, state, faultCode, counts };
+  }
+
+  private inCounterRange(value: number): boolean {
+    return Number.isInteger(value) && value <= this.config.counterMax;
+  }
+
+  private counterRangeError(field: string): FieldError {
+    return { field: `payload.${field}`, rule: 'counterRange', message: `an absolute counter is an integer from 0 to ${this.config.counterMax}` };
   }
 
   private check(validate: ValidateFunction, payload: unknown, subject: string): unknown {
@@ -249,6 +258,13 @@ export class SignalParser {
     }
     return t;
   }
+}
+
+/** Adds a refusal reason; the list exists only once there is one. */
+function withError(errors: FieldError[] | null, error: FieldError): FieldError[] {
+  if (errors === null) return [error];
+  errors.push(error);
+  return errors;
 }
 
 function isDispatchEvent(payload: unknown): payload is { type: string } {
