@@ -423,8 +423,27 @@ function connect(outId, inId) {
 }
 const existingFlows = JSON.parse(fs.readFileSync(flowFile, 'utf8'));
 const existingNode = (id) => existingFlows.find((n) => n.id === id);
-// Links into the plant tabs are rebuilt below; drop those of an earlier run.
-for (const n of existingFlows) if (Array.isArray(n.links) && !String(n.id).startsWith('plant-')) n.links = n.links.filter((id) => !id.startsWith('plant-'));
+// Links and wires into the plant nodes are rebuilt below; drop those of an earlier run.
+for (const n of existingFlows) {
+  if (String(n.id).startsWith('plant-')) continue;
+  if (Array.isArray(n.links)) n.links = n.links.filter((id) => !id.startsWith('plant-'));
+  if (Array.isArray(n.wires)) n.wires = n.wires.map((port) => port.filter((id) => !id.startsWith('plant-')));
+}
+/**
+ * A Catch node's refusal back to the dashboard session whose message was refused: the caught msg
+ * is the original one, so msg._client names the operator's browser, and ui-notification answers
+ * that session only. A message from no dashboard (a PLC signal, an HTTP request, the demo
+ * warehouse) has no _client; a notification of it would reach every open page, so it only goes
+ * to the log (the Catch node's other wire). Returns the function's id, for the Catch node's wires.
+ */
+function refusalToOperator(prefix, z, col, row) {
+  const id = `plant-fn-${prefix}-refusal`;
+  fn(id, z, 'refusal → operator', `if (!msg._client) return null;
+return { payload: 'Refused: ' + msg.error.message, _client: msg._client };`, 1, col, row, [[`plant-link-out-${prefix}-refusal`]]);
+  linkOut(`plant-link-out-${prefix}-refusal`, z, 'notify operator', [], col + 1, row);
+  connect(`plant-link-out-${prefix}-refusal`, L.notify);
+  return id;
+}
 
 if (registered.has('mes-dispatch') && registered.has('mes-plant')) {
   const z = 'plant-tab-dispatch';
@@ -463,11 +482,8 @@ msg.payload = r.command + (r.duplicate ? ' (already done)' : ' done') + (r.order
 return msg;`, 1, 2, 2, [['plant-link-out-dispatch-notify']]);
   linkOut('plant-link-out-dispatch-notify', z, 'notify operator', [], 3, 2);
   connect('plant-link-out-dispatch-notify', L.notify);
-  catchNode('plant-catch-dispatch', z, 'refused commands', ['plant-dispatch'], 0, 4, [['plant-fn-dispatch-refusal']]);
-  fn('plant-fn-dispatch-refusal', z, 'refusal → operator', `return { payload: 'Refused: ' + msg.error.message, _client: msg._client };`, 1, 1, 4, [['plant-link-out-dispatch-refusal', 'plant-debug-dispatch-refusals']]);
-  linkOut('plant-link-out-dispatch-refusal', z, 'notify operator', [], 2, 4);
-  connect('plant-link-out-dispatch-refusal', L.notify);
-  debug('plant-debug-dispatch-refusals', z, 'log refusals', 2, 5);
+  catchNode('plant-catch-dispatch', z, 'refused commands', ['plant-dispatch'], 0, 4, [[refusalToOperator('dispatch', z, 1, 4), 'plant-debug-dispatch-refusals']]);
+  debug('plant-debug-dispatch-refusals', z, 'log refusals', 1, 5, 'error');
 }
 
 if (registered.has('mes-oee')) {
@@ -524,12 +540,9 @@ return [table, trend, pareto];`, 3, 3, 1, [['plant-link-out-oee-table'], ['plant
   linkOut('plant-link-out-oee-table', z, 'OEE table', [], 4, 0);
   linkOut('plant-link-out-oee-trend', z, 'OEE trend', [], 4, 1);
   linkOut('plant-link-out-oee-pareto', z, 'downtime Pareto', [], 4, 2);
-  catchNode('plant-catch-oee', z, 'refused OEE input', ['plant-oee'], 0, 4, [['plant-fn-oee-refusal']]);
-  fn('plant-fn-oee-refusal', z, 'classification refusal → operator', `if (msg.topic !== 'oee/classify') return [null, msg];
-return [{ payload: 'Refused: ' + msg.error.message, _client: msg._client }, null];`, 2, 1, 4, [['plant-link-out-oee-notify'], ['plant-debug-oee-refusals']]);
-  linkOut('plant-link-out-oee-notify', z, 'notify operator', [], 2, 4);
-  connect('plant-link-out-oee-notify', L.notify);
-  debug('plant-debug-oee-refusals', z, 'log refused signals', 2, 5, 'error');
+  // a refused downtime classification goes back to the operator; every refusal to the log
+  catchNode('plant-catch-oee', z, 'refused OEE input', ['plant-oee'], 0, 4, [[refusalToOperator('oee', z, 1, 4), 'plant-debug-oee-refusals']]);
+  debug('plant-debug-oee-refusals', z, 'log refused OEE input', 1, 5, 'error');
 
   // supervisor widgets for OEE
   const sz = 'plant-tab-supervisor';
@@ -604,7 +617,14 @@ const namedLink = (type, name) => existingFlows.find((n) => n.type === type && n
 const genealogyCommands = namedLink('link in', 'genealogy commands');
 const genealogyResults = namedLink('link out', 'genealogy results');
 const genealogyEvents = namedLink('link out', 'genealogy events');
+const genealogyCatch = namedLink('catch', 'refused genealogy input');
 if (registered.has('mes-genealogy') && genealogyCommands && genealogyResults) {
+  // A refused lot scan (unknown or blocked lot, wrong material) back to the operator who scanned:
+  // the catch node has to sit on the genealogy tab, so the plant's nodes join it there.
+  if (genealogyCatch) {
+    const catchRow = Math.round((genealogyCatch.y - 60) / 60);
+    genealogyCatch.wires[0].push(refusalToOperator('genealogy', genealogyCatch.z, 1, catchRow + 1));
+  }
   connect('plant-link-out-lot-scans', genealogyCommands.id);
   connect('plant-link-out-trace-query', genealogyCommands.id);
   // the warehouse delivers the raw material lot of each demo order, for the operator to scan

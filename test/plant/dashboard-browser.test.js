@@ -118,11 +118,19 @@ describe('dashboards in headless chromium', function () {
     await page.getByRole('button', { name: 'Start' }).click();
     await current.getByText(/running/).waitFor({ timeout: 20000 });
     const scan = page.locator('#nrdb-ui-widget-plant-ui-WS-10-lot');
-    await scan.getByLabel('Lot').fill(lot);
-    await scan.getByLabel('Material').fill('RM-BAR');
-    await scan.getByLabel('Quantity').fill('2.5');
-    await scan.getByLabel('Unit').fill('KG');
-    await scan.getByRole('button', { name: 'submit' }).click();
+    const scanLot = async (scanned) => {
+      await scan.getByLabel('Lot').fill(scanned);
+      await scan.getByLabel('Material').fill('RM-BAR');
+      await scan.getByLabel('Quantity').fill('2.5');
+      await scan.getByLabel('Unit').fill('KG');
+      await scan.getByRole('button', { name: 'submit' }).click();
+    };
+    // A lot the warehouse never delivered: the genealogy node refuses it (on the Traceability
+    // tab), and the refusal, naming field and rule, comes back to this operator's page.
+    await scanLot('RM-BAR-NEVER-DELIVERED');
+    await page.getByText(/Refused: .*lot: lot or serial RM-BAR-NEVER-DELIVERED is not known .*\[rule: unknownLot\]/).waitFor({ timeout: 20000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'operator-WS-10-refused-lot.png'), fullPage: true });
+    await scanLot(lot);
     await page.context().close();
     const trace = await openPage('trace');
     const form = trace.locator('#nrdb-ui-widget-plant-ui-trace-form');
