@@ -489,7 +489,7 @@ return msg;`, 1, 2, 2, [['plant-link-out-dispatch-notify']]);
 if (registered.has('mes-oee')) {
   const z = 'plant-tab-oee';
   tab(z, 'OEE', 'Machine signals (OPC UA or MQTT) and operation starts from dispatch → live OEE per workstation and line; snapshots to the supervisor page, OEE events (intervals, downtime, shift summaries) to the event log and the unified namespace.');
-  comment('plant-comment-oee', z, 'PLC tags → OEE signals (event time = PLC source timestamp) → mes-oee → supervisor page', 'A state change carries the last fault code; a counter change carries both absolute counters (good, reject; counter mode absolute, UInt32). Stops under 30 s are micro-stops (performance loss); longer ones are downtime to classify from the operator page. The shift calendar comes from ${MES_OEE_CALENDAR} (default: three 8-hour shifts every day in UTC with a 30-minute break each).');
+  comment('plant-comment-oee', z, 'PLC tags → OEE signals (event time = PLC source timestamp) → mes-oee → supervisor page', 'A state change carries the last fault code; a counter change carries both absolute counters (good, reject; counter mode absolute, UInt32). Stops under ${MES_OEE_MICRO_STOP_SECONDS} (default 30 s) are micro-stops (performance loss); longer ones are downtime to classify from the operator page. The shift calendar comes from ${MES_OEE_CALENDAR} (default: three 8-hour shifts every day in UTC with a 30-minute break each).');
   linkIn('plant-link-oee-in', z, 'machine signals, dispatch events, downtime reasons', [], 0, 1, [['plant-fn-oee-input']]);
   connect('plant-link-out-opcua-signals', 'plant-link-oee-in');
   connect('plant-link-out-mqtt-signals', 'plant-link-oee-in');
@@ -509,12 +509,28 @@ else if (p.tag === 'goodCount' || p.tag === 'rejectCount') {
 }
 flow.set('plc', plc);
 return out ? { topic: 'signal', payload: out } : null;`, 1, 1, 1, [['plant-oee']]);
-  add({ id: 'plant-oee', type: 'mes-oee', z, name: 'OEE', store: 'mes-store-main', line: '${MES_LINE}', workstations: JSON.stringify(DEMO_WORKSTATIONS.map((id, i) => ({ id, idealCycleTimeSeconds: [4, 5, 4.5][i] }))), calendar: '${MES_OEE_CALENDAR}', reasons: JSON.stringify(reasonTree), microStopSeconds: 30, signalTimeoutSeconds: 300, snapshotIntervalSeconds: 2, wallClock: true, wallClockGraceSeconds: 10, idleIsPlanned: false, setupIsPlanned: false, counterMode: 'absolute', counterMax: 4294967295, countScheme: 'good-reject', startupWindowSeconds: 0, futureToleranceSeconds: 300 }, 2, 1);
-  byId('plant-oee').wires = [['plant-fn-oee-to-supervisor'], ['plant-link-out-oee-events'], []];
+  add({ id: 'plant-oee', type: 'mes-oee', z, name: 'OEE', store: 'mes-store-main', line: '${MES_LINE}', workstations: JSON.stringify(DEMO_WORKSTATIONS.map((id, i) => ({ id, idealCycleTimeSeconds: [4, 5, 4.5][i] }))), calendar: '${MES_OEE_CALENDAR}', reasons: JSON.stringify(reasonTree), microStopSeconds: '${MES_OEE_MICRO_STOP_SECONDS}', signalTimeoutSeconds: 300, snapshotIntervalSeconds: 2, wallClock: true, wallClockGraceSeconds: 10, idleIsPlanned: false, setupIsPlanned: false, counterMode: 'absolute', counterMax: 4294967295, countScheme: 'good-reject', startupWindowSeconds: 0, futureToleranceSeconds: 300 }, 2, 1);
+  byId('plant-oee').wires = [['plant-fn-oee-to-supervisor'], ['plant-link-out-oee-events', 'plant-fn-oee-last-stop'], ['plant-fn-oee-classified']];
+  fn('plant-fn-oee-last-stop', z, 'last stop per workstation', `// The stop an operator's downtime reason is for: the workstation's latest downtime, from its event.
+// Not from the snapshots: the OEE clock follows the wall clock only after a grace period, so a stop
+// that ends soon after passing the micro-stop threshold never shows as open in a snapshot.
+const e = msg.payload || {};
+if (e.type !== 'oee.downtime.started') return null;
+const last = global.get('oeeLastDowntime') || {};
+last[e.workstation] = e.payload.downtimeId;
+global.set('oeeLastDowntime', last);
+node.status({ text: e.payload.downtimeId });
+return null;`, 1, 3, 5, [[]]);
+  fn('plant-fn-oee-classified', z, 'classification → operator', `// Output 3 answers a classification with its stored event, on the operator's own msg (_client).
+const e = msg.payload || {};
+if (!msg._client || e.type !== 'oee.downtime.classified') return null;
+return { payload: 'Stop ' + e.payload.downtimeId + ' classified: ' + e.payload.reason + ' (by ' + e.actor + ')', _client: msg._client };`, 1, 3, 3, [['plant-link-out-oee-classified']]);
+  linkOut('plant-link-out-oee-classified', z, 'notify operator', [], 4, 3);
+  connect('plant-link-out-oee-classified', L.notify);
   linkOut('plant-link-out-oee-events', z, 'OEE events', [], 3, 2);
   connect('plant-link-out-oee-events', L.events);
   fn('plant-fn-oee-to-supervisor', z, 'snapshot → supervisor', `// Table of the current shift per workstation and line; a trend point per series every 30 s;
-// the line's downtime Pareto; the open stop of each workstation for the operator's reason.
+// the line's downtime Pareto.
 const s = msg.payload || {};
 const pct = (v) => (v === null || v === undefined ? null : Math.round(v * 1000) / 10);
 const key = s.scope === 'line' ? 'line ' + s.line : s.workstation;
@@ -522,11 +538,6 @@ const window = s.shift || s.lastHour;
 const rows = flow.get('oeeRows') || {};
 rows[key] = { subject: key, state: s.scope === 'line' ? '' : s.state.state, availability: pct(window.availability), performance: pct(window.performance), quality: pct(window.quality), oee: pct(window.oee), good: window.counts.good, reject: window.counts.reject };
 flow.set('oeeRows', rows);
-if (s.scope === 'workstation' && s.state.downtimeId) {
-    const open = global.get('oeeLastDowntime') || {};
-    open[s.workstation] = s.state.downtimeId;
-    global.set('oeeLastDowntime', open);
-}
 const table = { payload: Object.values(rows).sort((a, b) => a.subject.localeCompare(b.subject)) };
 const lastPoint = flow.get('lastPoint') || {};
 let trend = null;
