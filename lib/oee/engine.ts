@@ -15,6 +15,41 @@ const DOWNTIME_CATEGORIES = new Set<TimeCategory>(['stopped', 'faulted', 'idle',
 
 const iso = (t: number) => new Date(t).toISOString();
 
+/**
+ * What the engine remembers about one workstation's minute buckets between calls: they are on the
+ * path of every signal and every snapshot.
+ */
+interface MinuteCache {
+  /** The state object the entries belong to: a restore replaces it, and the cache with it. */
+  ws: WorkstationState;
+  /** The bucket booked into last: nearly every signal books into the same minute as the one before. */
+  minute: number;
+  totals: Totals | null;
+  /** The minute old buckets were last deleted at. */
+  prunedAt: number;
+  /** The sum of the closed minutes [from, to) of the last hour, so a snapshot adds 2 buckets, not 61. */
+  hour: { from: number; to: number; sum: Totals } | null;
+}
+
+/** Books counts into one window. A function, not a closure per signal: it runs for every count. */
+function addCounts(totals: Totals, planned: boolean, total: number, good: number, reject: number, startup: number, idealMs: number | null): void {
+  if (!planned) {
+    totals.outsidePlannedTotal += total;
+    totals.outsidePlannedGood += good;
+    return;
+  }
+  totals.total += total;
+  totals.good += good;
+  totals.reject += reject;
+  totals.startupReject += startup;
+  if (idealMs === null) totals.countsWithoutIdealTime += total;
+  else {
+    totals.idealMs += total * idealMs;
+    totals.idealGoodMs += good * idealMs;
+    totals.idealStartupRejectMs += startup * idealMs;
+  }
+}
+
 export interface CountInput {
   /** good (good-reject scheme) or total (total-reject scheme); increments or absolute values. */
   first?: number;
@@ -47,8 +82,8 @@ export class OeeEngine {
   private readonly watch = new Map<string, number>();
   private readonly microMs: number;
   private readonly timeoutMs: number;
-  /** Per workstation: the sum of its closed minutes in the last hour, so a snapshot adds 2 buckets, not 61. */
-  private readonly hourCache = new Map<string, { from: number; to: number; sum: Totals }>();
+  /** Per workstation: derived from its minute buckets, never persisted (see MinuteCache). */
+  private readonly minuteCache = new Map<string, MinuteCache>();
   private ops: OeeOp[] = [];
   private readonly dirty = new Set<string>();
 
@@ -251,6 +286,8 @@ export class OeeEngine {
       if (period.shift) addTime(this.shiftTotals(ws, period), period.kind, category, ms, downtimeId);
       if (ws.order) addTime(ws.order.totals, period.kind, category, ms, downtimeId);
       addTime(this.minuteTotals(ws, from), period.kind, category, ms, downtimeId);
+      const hour = this.closedHourHolding(ws, from);
+      if (hour !== null) addTime(hour, period.kind, category, ms, downtimeId);
     });
   }
 
@@ -264,18 +301,46 @@ export class OeeEngine {
     return entry.totals;
   }
 
+  private cacheOf(ws: WorkstationState): MinuteCache {
+    let cache = this.minuteCache.get(ws.id);
+    if (cache === undefined || cache.ws !== ws) {
+      cache = { ws, minute: NaN, totals: null, prunedAt: -Infinity, hour: null };
+      this.minuteCache.set(ws.id, cache);
+    }
+    return cache;
+  }
+
   private minuteTotals(ws: WorkstationState, t: number): Totals {
     const minute = Math.floor(t / MINUTE);
-    const cached = this.hourCache.get(ws.id);
-    if (cached && minute < cached.to) this.hourCache.delete(ws.id); // a summed minute changes
+    const cache = this.cacheOf(ws);
+    if (cache.minute === minute && cache.totals !== null) return cache.totals;
     let totals = ws.minutes[minute];
     if (!totals) {
       totals = emptyTotals();
       ws.minutes[minute] = totals;
-      const oldest = hourStartOf(ws.clock) / MINUTE;
-      for (const key in ws.minutes) if (Number(key) < oldest) delete ws.minutes[key];
+      // Enumerating numeric keys is slow (they are sorted): delete old buckets every 10 minutes,
+      // so a workstation keeps at most 71 of them.
+      if (minute - cache.prunedAt >= 10) {
+        const oldest = hourStartOf(ws.clock) / MINUTE;
+        for (const key in ws.minutes) if (Number(key) < oldest) delete ws.minutes[key];
+        cache.prunedAt = minute;
+      }
     }
+    cache.minute = minute;
+    cache.totals = totals;
     return totals;
+  }
+
+  /**
+   * The cached sum of the last hour's closed minutes, when it includes the minute of `t`: what is
+   * booked into that minute is added to the sum as well, which keeps it exact without summing the
+   * hour again for the next snapshot.
+   */
+  private closedHourHolding(ws: WorkstationState, t: number): Totals | null {
+    const hour = this.cacheOf(ws).hour;
+    if (hour === null) return null;
+    const minute = Math.floor(t / MINUTE);
+    return minute >= hour.from && minute < hour.to ? hour.sum : null;
   }
 
   /** Closes every shift that ended before the booked time: a shift-end summary. */
@@ -311,26 +376,11 @@ export class OeeEngine {
     const startup = this.config.startupWindowSeconds > 0 && ws.lastSetupEnd !== null && t - ws.lastSetupEnd < this.config.startupWindowSeconds * 1000
       ? reject : 0;
     const idealMs = ws.product.idealMs;
-    const add = (totals: Totals) => {
-      if (!planned) {
-        totals.outsidePlannedTotal += total;
-        totals.outsidePlannedGood += good;
-        return;
-      }
-      totals.total += total;
-      totals.good += good;
-      totals.reject += reject;
-      totals.startupReject += startup;
-      if (idealMs === null) totals.countsWithoutIdealTime += total;
-      else {
-        totals.idealMs += total * idealMs;
-        totals.idealGoodMs += good * idealMs;
-        totals.idealStartupRejectMs += startup * idealMs;
-      }
-    };
-    if (period.shift) add(this.shiftTotals(ws, period));
-    if (ws.order) add(ws.order.totals);
-    add(this.minuteTotals(ws, t));
+    if (period.shift) addCounts(this.shiftTotals(ws, period), planned, total, good, reject, startup, idealMs);
+    if (ws.order) addCounts(ws.order.totals, planned, total, good, reject, startup, idealMs);
+    addCounts(this.minuteTotals(ws, t), planned, total, good, reject, startup, idealMs);
+    const hour = this.closedHourHolding(ws, t);
+    if (hour !== null) addCounts(hour, planned, total, good, reject, startup, idealMs);
   }
 
   /**
@@ -403,15 +453,17 @@ export class OeeEngine {
     const hourStart = hourStartOf(at);
     const from = hourStart / MINUTE;
     const to = Math.floor(at / MINUTE);
-    let closed = this.hourCache.get(ws.id);
+    const cache = this.cacheOf(ws);
+    let closed = cache.hour;
     if (!closed || closed.from !== from || closed.to !== to) {
       const sum = emptyTotals();
-      for (const key in ws.minutes) {
-        const minute = Number(key);
-        if (minute >= from && minute < to) addTotals(sum, ws.minutes[key]);
+      // By minute number, not by enumerating the buckets: a for-in over numeric keys sorts them.
+      for (let minute = from; minute < to; minute++) {
+        const bucket = ws.minutes[minute];
+        if (bucket !== undefined) addTotals(sum, bucket);
       }
       closed = { from, to, sum };
-      this.hourCache.set(ws.id, closed);
+      cache.hour = closed;
     }
     const hour = cloneTotals(closed.sum);
     if (ws.minutes[to]) addTotals(hour, ws.minutes[to]);

@@ -143,6 +143,11 @@ export interface Metrics {
   oee: number | null;
   /** Performance above 1: the ideal cycle time is set too slow; the figure is reported as is. */
   performanceAboveIdeal: boolean;
+  /**
+   * Counts in planned time with no run time: the state signal says stopped (or nothing) while the
+   * counter counts. P is null then and A × P × Q undefined; OEE is still Σ ideal good time / planned.
+   */
+  countsWithoutRunTime: boolean;
   /** The six big losses in seconds, plus unknown time; with `fullyProductiveSeconds` they add up to planned time. */
   losses: {
     equipmentFailureSeconds: number;
@@ -199,6 +204,7 @@ export function computeMetrics(t: Totals): Metrics {
     quality,
     oee,
     performanceAboveIdeal: performance !== null && performance > 1,
+    countsWithoutRunTime: runMs <= 0 && t.total > 0,
     losses: {
       equipmentFailureSeconds: s(t.stoppedMs + t.faultedMs),
       setupAndAdjustmentsSeconds: s(t.setupMs),

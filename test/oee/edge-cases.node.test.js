@@ -48,6 +48,30 @@ describe('mes-oee edge cases', () => {
     assert.deepEqual([shift.availability, shift.performance, shift.quality, shift.oee], [1, 0, null, 0]);
   });
 
+  /*
+   * Counts before the first state signal (a PLC whose counter tag arrives before its state tag):
+   * 06:00–07:00 unknown = 3 600 s planned, 0 s run. 60 good × 30 s ideal = 1 800 s.
+   * A = 0 / 3 600 = 0, P = 1 800 / 0 → null, OEE = 1 800 / 3 600 = 0.5, flagged: A × P × Q cannot
+   * show it, and the state tag needs checking.
+   */
+  it('counts without run time: A = 0, P null, OEE from good ideal time, flagged countsWithoutRunTime', async () => {
+    const line = await loadLine(dbFile, DAY);
+    line.signal('WS-1', '06:00:00', { good: 30 });
+    line.signal('WS-1', '06:30:00', { good: 30 });
+    line.tick('07:00:00');
+    const { shift } = await ws1(line);
+    assert.equal(shift.times.plannedSeconds, 3600);
+    assert.equal(shift.times.runSeconds, 0);
+    assert.deepEqual([shift.availability, shift.performance, shift.quality, shift.oee], [0, null, 1, 0.5]);
+    assert.equal(shift.countsWithoutRunTime, true);
+    line.signal('WS-1', '07:00:00', { state: 'running' });
+    line.tick('08:00:00');
+    const later = (await ws1(line)).shift;
+    assert.equal(later.countsWithoutRunTime, false);
+    assert.equal(later.availability, 0.5);
+    assert.equal(later.oee, 0.25); // 1 800 s of good ideal time in 7 200 s planned = A 0.5 × P 0.5 × Q 1
+  });
+
   /* 06:00–07:00 running, 150 counts × 30 s ideal = 4 500 s of ideal time in 3 600 s: P = 1.25, reported and flagged. */
   it('performance above 100 % is reported as such and flagged', async () => {
     const line = await loadLine(dbFile, DAY);
