@@ -423,8 +423,27 @@ function connect(outId, inId) {
 }
 const existingFlows = JSON.parse(fs.readFileSync(flowFile, 'utf8'));
 const existingNode = (id) => existingFlows.find((n) => n.id === id);
-// Links into the plant tabs are rebuilt below; drop those of an earlier run.
-for (const n of existingFlows) if (Array.isArray(n.links) && !String(n.id).startsWith('plant-')) n.links = n.links.filter((id) => !id.startsWith('plant-'));
+// Links and wires into the plant nodes are rebuilt below; drop those of an earlier run.
+for (const n of existingFlows) {
+  if (String(n.id).startsWith('plant-')) continue;
+  if (Array.isArray(n.links)) n.links = n.links.filter((id) => !id.startsWith('plant-'));
+  if (Array.isArray(n.wires)) n.wires = n.wires.map((port) => port.filter((id) => !id.startsWith('plant-')));
+}
+/**
+ * A Catch node's refusal back to the dashboard session whose message was refused: the caught msg
+ * is the original one, so msg._client names the operator's browser, and ui-notification answers
+ * that session only. A message from no dashboard (a PLC signal, an HTTP request, the demo
+ * warehouse) has no _client; a notification of it would reach every open page, so it only goes
+ * to the log (the Catch node's other wire). Returns the function's id, for the Catch node's wires.
+ */
+function refusalToOperator(prefix, z, col, row) {
+  const id = `plant-fn-${prefix}-refusal`;
+  fn(id, z, 'refusal → operator', `if (!msg._client) return null;
+return { payload: 'Refused: ' + msg.error.message, _client: msg._client };`, 1, col, row, [[`plant-link-out-${prefix}-refusal`]]);
+  linkOut(`plant-link-out-${prefix}-refusal`, z, 'notify operator', [], col + 1, row);
+  connect(`plant-link-out-${prefix}-refusal`, L.notify);
+  return id;
+}
 
 if (registered.has('mes-dispatch') && registered.has('mes-plant')) {
   const z = 'plant-tab-dispatch';
@@ -463,17 +482,14 @@ msg.payload = r.command + (r.duplicate ? ' (already done)' : ' done') + (r.order
 return msg;`, 1, 2, 2, [['plant-link-out-dispatch-notify']]);
   linkOut('plant-link-out-dispatch-notify', z, 'notify operator', [], 3, 2);
   connect('plant-link-out-dispatch-notify', L.notify);
-  catchNode('plant-catch-dispatch', z, 'refused commands', ['plant-dispatch'], 0, 4, [['plant-fn-dispatch-refusal']]);
-  fn('plant-fn-dispatch-refusal', z, 'refusal → operator', `return { payload: 'Refused: ' + msg.error.message, _client: msg._client };`, 1, 1, 4, [['plant-link-out-dispatch-refusal', 'plant-debug-dispatch-refusals']]);
-  linkOut('plant-link-out-dispatch-refusal', z, 'notify operator', [], 2, 4);
-  connect('plant-link-out-dispatch-refusal', L.notify);
-  debug('plant-debug-dispatch-refusals', z, 'log refusals', 2, 5);
+  catchNode('plant-catch-dispatch', z, 'refused commands', ['plant-dispatch'], 0, 4, [[refusalToOperator('dispatch', z, 1, 4), 'plant-debug-dispatch-refusals']]);
+  debug('plant-debug-dispatch-refusals', z, 'log refusals', 1, 5, 'error');
 }
 
 if (registered.has('mes-oee')) {
   const z = 'plant-tab-oee';
   tab(z, 'OEE', 'Machine signals (OPC UA or MQTT) and operation starts from dispatch → live OEE per workstation and line; snapshots to the supervisor page, OEE events (intervals, downtime, shift summaries) to the event log and the unified namespace.');
-  comment('plant-comment-oee', z, 'PLC tags → OEE signals (event time = PLC source timestamp) → mes-oee → supervisor page', 'A state change carries the last fault code; a counter change carries both absolute counters (good, reject; counter mode absolute, UInt32). Stops under 30 s are micro-stops (performance loss); longer ones are downtime to classify from the operator page. The shift calendar comes from ${MES_OEE_CALENDAR} (default: three 8-hour shifts every day in UTC with a 30-minute break each).');
+  comment('plant-comment-oee', z, 'PLC tags → OEE signals (event time = PLC source timestamp) → mes-oee → supervisor page', 'A state change carries the last fault code; a counter change carries both absolute counters (good, reject; counter mode absolute, UInt32). Stops under ${MES_OEE_MICRO_STOP_SECONDS} (default 30 s) are micro-stops (performance loss); longer ones are downtime to classify from the operator page. The shift calendar comes from ${MES_OEE_CALENDAR} (default: three 8-hour shifts every day in UTC with a 30-minute break each).');
   linkIn('plant-link-oee-in', z, 'machine signals, dispatch events, downtime reasons', [], 0, 1, [['plant-fn-oee-input']]);
   connect('plant-link-out-opcua-signals', 'plant-link-oee-in');
   connect('plant-link-out-mqtt-signals', 'plant-link-oee-in');
@@ -493,12 +509,28 @@ else if (p.tag === 'goodCount' || p.tag === 'rejectCount') {
 }
 flow.set('plc', plc);
 return out ? { topic: 'signal', payload: out } : null;`, 1, 1, 1, [['plant-oee']]);
-  add({ id: 'plant-oee', type: 'mes-oee', z, name: 'OEE', store: 'mes-store-main', line: '${MES_LINE}', workstations: JSON.stringify(DEMO_WORKSTATIONS.map((id, i) => ({ id, idealCycleTimeSeconds: [4, 5, 4.5][i] }))), calendar: '${MES_OEE_CALENDAR}', reasons: JSON.stringify(reasonTree), microStopSeconds: 30, signalTimeoutSeconds: 300, snapshotIntervalSeconds: 2, wallClock: true, wallClockGraceSeconds: 10, idleIsPlanned: false, setupIsPlanned: false, counterMode: 'absolute', counterMax: 4294967295, countScheme: 'good-reject', startupWindowSeconds: 0, futureToleranceSeconds: 300 }, 2, 1);
-  byId('plant-oee').wires = [['plant-fn-oee-to-supervisor'], ['plant-link-out-oee-events'], []];
+  add({ id: 'plant-oee', type: 'mes-oee', z, name: 'OEE', store: 'mes-store-main', line: '${MES_LINE}', workstations: JSON.stringify(DEMO_WORKSTATIONS.map((id, i) => ({ id, idealCycleTimeSeconds: [4, 5, 4.5][i] }))), calendar: '${MES_OEE_CALENDAR}', reasons: JSON.stringify(reasonTree), microStopSeconds: '${MES_OEE_MICRO_STOP_SECONDS}', signalTimeoutSeconds: 300, snapshotIntervalSeconds: 2, wallClock: true, wallClockGraceSeconds: 10, idleIsPlanned: false, setupIsPlanned: false, counterMode: 'absolute', counterMax: 4294967295, countScheme: 'good-reject', startupWindowSeconds: 0, futureToleranceSeconds: 300 }, 2, 1);
+  byId('plant-oee').wires = [['plant-fn-oee-to-supervisor'], ['plant-link-out-oee-events', 'plant-fn-oee-last-stop'], ['plant-fn-oee-classified']];
+  fn('plant-fn-oee-last-stop', z, 'last stop per workstation', `// The stop an operator's downtime reason is for: the workstation's latest downtime, from its event.
+// Not from the snapshots: the OEE clock follows the wall clock only after a grace period, so a stop
+// that ends soon after passing the micro-stop threshold never shows as open in a snapshot.
+const e = msg.payload || {};
+if (e.type !== 'oee.downtime.started') return null;
+const last = global.get('oeeLastDowntime') || {};
+last[e.workstation] = e.payload.downtimeId;
+global.set('oeeLastDowntime', last);
+node.status({ text: e.payload.downtimeId });
+return null;`, 1, 3, 5, [[]]);
+  fn('plant-fn-oee-classified', z, 'classification → operator', `// Output 3 answers a classification with its stored event, on the operator's own msg (_client).
+const e = msg.payload || {};
+if (!msg._client || e.type !== 'oee.downtime.classified') return null;
+return { payload: 'Stop ' + e.payload.downtimeId + ' classified: ' + e.payload.reason + ' (by ' + e.actor + ')', _client: msg._client };`, 1, 3, 3, [['plant-link-out-oee-classified']]);
+  linkOut('plant-link-out-oee-classified', z, 'notify operator', [], 4, 3);
+  connect('plant-link-out-oee-classified', L.notify);
   linkOut('plant-link-out-oee-events', z, 'OEE events', [], 3, 2);
   connect('plant-link-out-oee-events', L.events);
   fn('plant-fn-oee-to-supervisor', z, 'snapshot → supervisor', `// Table of the current shift per workstation and line; a trend point per series every 30 s;
-// the line's downtime Pareto; the open stop of each workstation for the operator's reason.
+// the line's downtime Pareto.
 const s = msg.payload || {};
 const pct = (v) => (v === null || v === undefined ? null : Math.round(v * 1000) / 10);
 const key = s.scope === 'line' ? 'line ' + s.line : s.workstation;
@@ -506,11 +538,6 @@ const window = s.shift || s.lastHour;
 const rows = flow.get('oeeRows') || {};
 rows[key] = { subject: key, state: s.scope === 'line' ? '' : s.state.state, availability: pct(window.availability), performance: pct(window.performance), quality: pct(window.quality), oee: pct(window.oee), good: window.counts.good, reject: window.counts.reject };
 flow.set('oeeRows', rows);
-if (s.scope === 'workstation' && s.state.downtimeId) {
-    const open = global.get('oeeLastDowntime') || {};
-    open[s.workstation] = s.state.downtimeId;
-    global.set('oeeLastDowntime', open);
-}
 const table = { payload: Object.values(rows).sort((a, b) => a.subject.localeCompare(b.subject)) };
 const lastPoint = flow.get('lastPoint') || {};
 let trend = null;
@@ -524,12 +551,9 @@ return [table, trend, pareto];`, 3, 3, 1, [['plant-link-out-oee-table'], ['plant
   linkOut('plant-link-out-oee-table', z, 'OEE table', [], 4, 0);
   linkOut('plant-link-out-oee-trend', z, 'OEE trend', [], 4, 1);
   linkOut('plant-link-out-oee-pareto', z, 'downtime Pareto', [], 4, 2);
-  catchNode('plant-catch-oee', z, 'refused OEE input', ['plant-oee'], 0, 4, [['plant-fn-oee-refusal']]);
-  fn('plant-fn-oee-refusal', z, 'classification refusal → operator', `if (msg.topic !== 'oee/classify') return [null, msg];
-return [{ payload: 'Refused: ' + msg.error.message, _client: msg._client }, null];`, 2, 1, 4, [['plant-link-out-oee-notify'], ['plant-debug-oee-refusals']]);
-  linkOut('plant-link-out-oee-notify', z, 'notify operator', [], 2, 4);
-  connect('plant-link-out-oee-notify', L.notify);
-  debug('plant-debug-oee-refusals', z, 'log refused signals', 2, 5, 'error');
+  // a refused downtime classification goes back to the operator; every refusal to the log
+  catchNode('plant-catch-oee', z, 'refused OEE input', ['plant-oee'], 0, 4, [[refusalToOperator('oee', z, 1, 4), 'plant-debug-oee-refusals']]);
+  debug('plant-debug-oee-refusals', z, 'log refused OEE input', 1, 5, 'error');
 
   // supervisor widgets for OEE
   const sz = 'plant-tab-supervisor';
@@ -604,7 +628,14 @@ const namedLink = (type, name) => existingFlows.find((n) => n.type === type && n
 const genealogyCommands = namedLink('link in', 'genealogy commands');
 const genealogyResults = namedLink('link out', 'genealogy results');
 const genealogyEvents = namedLink('link out', 'genealogy events');
+const genealogyCatch = namedLink('catch', 'refused genealogy input');
 if (registered.has('mes-genealogy') && genealogyCommands && genealogyResults) {
+  // A refused lot scan (unknown or blocked lot, wrong material) back to the operator who scanned:
+  // the catch node has to sit on the genealogy tab, so the plant's nodes join it there.
+  if (genealogyCatch) {
+    const catchRow = Math.round((genealogyCatch.y - 60) / 60);
+    genealogyCatch.wires[0].push(refusalToOperator('genealogy', genealogyCatch.z, 1, catchRow + 1));
+  }
   connect('plant-link-out-lot-scans', genealogyCommands.id);
   connect('plant-link-out-trace-query', genealogyCommands.id);
   // the warehouse delivers the raw material lot of each demo order, for the operator to scan

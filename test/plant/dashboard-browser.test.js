@@ -4,7 +4,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { startRuntime, freePort, repoRoot } = require('../support/runtime');
-const { registered, ALWAYS_PLANNED, waitFor } = require('../support/plant');
+const { registered, ALWAYS_PLANNED, waitFor, globalContext, seedWithEarlyStop } = require('../support/plant');
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.join(repoRoot, 'test-artifacts');
@@ -28,6 +28,10 @@ describe('dashboards in headless chromium', function () {
         MES_MQTT_BROKER: 'on',
         MES_DEMO_ORDERS: 'on',
         MES_OEE_CALENDAR: ALWAYS_PLANNED,
+        // WS-10 (ideal cycle 4 s) stops for a minute or more early in the run, and a stop is
+        // downtime to classify after 5 s: the downtime test has a real stop without waiting for one.
+        MES_PLC_SIM_SEED: String(seedWithEarlyStop('WS-10', 4)),
+        MES_OEE_MICRO_STOP_SECONDS: '5',
         // anna: a plain demo password; sam: a bcrypt hash of "sam-secret"
         MES_DASHBOARD_USERS: 'anna:anna-secret,sam:$2b$10$i0GLBJ6SGEtdQ77Z26tTR.VIyRNdWTJemVaTkcXk61IuVjwxykGOW',
       },
@@ -118,11 +122,19 @@ describe('dashboards in headless chromium', function () {
     await page.getByRole('button', { name: 'Start' }).click();
     await current.getByText(/running/).waitFor({ timeout: 20000 });
     const scan = page.locator('#nrdb-ui-widget-plant-ui-WS-10-lot');
-    await scan.getByLabel('Lot').fill(lot);
-    await scan.getByLabel('Material').fill('RM-BAR');
-    await scan.getByLabel('Quantity').fill('2.5');
-    await scan.getByLabel('Unit').fill('KG');
-    await scan.getByRole('button', { name: 'submit' }).click();
+    const scanLot = async (scanned) => {
+      await scan.getByLabel('Lot').fill(scanned);
+      await scan.getByLabel('Material').fill('RM-BAR');
+      await scan.getByLabel('Quantity').fill('2.5');
+      await scan.getByLabel('Unit').fill('KG');
+      await scan.getByRole('button', { name: 'submit' }).click();
+    };
+    // A lot the warehouse never delivered: the genealogy node refuses it (on the Traceability
+    // tab), and the refusal, naming field and rule, comes back to this operator's page.
+    await scanLot('RM-BAR-NEVER-DELIVERED');
+    await page.getByText(/Refused: .*lot: lot or serial RM-BAR-NEVER-DELIVERED is not known .*\[rule: unknownLot\]/).waitFor({ timeout: 20000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'operator-WS-10-refused-lot.png'), fullPage: true });
+    await scanLot(lot);
     await page.context().close();
     const trace = await openPage('trace');
     const form = trace.locator('#nrdb-ui-widget-plant-ui-trace-form');
@@ -133,6 +145,32 @@ describe('dashboards in headless chromium', function () {
     await trace.locator('#nrdb-ui-widget-plant-ui-trace-result').getByText(demo.order_id).first().waitFor({ timeout: 20000 });
     await trace.screenshot({ path: path.join(ARTIFACTS, 'trace.png'), fullPage: true });
     await trace.context().close();
+  });
+
+  (registered.has('mes-oee') ? it : it.skip)('assigns a reason to the last stop from the operator page; the MES stores it with the operator as actor', async () => {
+    await waitFor(async () => ((await globalContext(runtime, 'oeeLastDowntime')) || {})['WS-10'], 'a recorded stop at WS-10', 60000);
+    const page = await openPage('operator-WS-10');
+    const form = page.locator('#nrdb-ui-widget-plant-ui-WS-10-downtime');
+    await form.getByLabel('Reason of the last stop').click({ force: true });
+    await page.getByRole('option', { name: 'mechanical › jam' }).click();
+    await form.getByRole('button', { name: 'submit' }).click();
+    const confirmation = page.getByText(/^Stop WS-10@\S+ classified: mechanical\/jam \(by anna\)$/);
+    await confirmation.waitFor({ timeout: 20000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'operator-WS-10-downtime.png'), fullPage: true });
+    const downtimeId = /^Stop (\S+) classified/.exec(await confirmation.innerText())[1];
+    await page.context().close();
+    const db = new (require('better-sqlite3'))(runtime.env.MES_DB, { readonly: true });
+    try {
+      const event = db.prepare("SELECT workstation, actor, payload FROM events WHERE type = 'oee.downtime.classified' AND json_extract(payload, '$.downtimeId') = ?").get(downtimeId);
+      assert.ok(event, `an oee.downtime.classified event for ${downtimeId}`);
+      assert.equal(event.workstation, 'WS-10');
+      assert.equal(event.actor, 'anna');
+      assert.equal(JSON.parse(event.payload).reason, 'mechanical/jam');
+      const downtime = db.prepare('SELECT workstation, reason, classified_by AS classifiedBy FROM oee_downtime WHERE downtime_id = ?').get(downtimeId);
+      assert.deepEqual({ ...downtime }, { workstation: 'WS-10', reason: 'mechanical/jam', classifiedBy: 'anna' });
+    } finally {
+      db.close();
+    }
   });
 
   (registered.has('mes-erp-outbox') ? it : it.skip)('delivers the confirmation to the mock ERP', async () => {

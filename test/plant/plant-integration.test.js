@@ -109,7 +109,7 @@ describe('plant application: OPC UA simulator, mosquitto, shipped flows', functi
     }
     const interval = await waitFor(() => received.find((m) => /\/WS-\d+\/oee\.interval$/.test(m.topic)), 'OEE intervals on MQTT', 60000);
     assert.equal(interval.body.type, 'oee.interval');
-    assert.doesNotMatch(runtime.output(), /\[debug:log refused signals\]/, 'the OEE node accepted every signal');
+    assert.doesNotMatch(runtime.output(), /\[debug:log refused OEE input\]/, 'the OEE node accepted every signal');
   });
 
   it('runs a mock ERP that records by idempotency key and refuses with 503 while switched down', async () => {

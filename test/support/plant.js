@@ -17,12 +17,30 @@ async function waitFor(check, what, timeoutMs = 30000) {
   throw new Error(`timed out waiting for ${what}`);
 }
 
-/** A flow context value of the running flows, read through the admin API. */
-async function flowContext(runtime, tabId, key) {
-  const res = await fetch(`${runtime.url}/context/flow/${tabId}/${key}`);
+/** A context value (an object) of the running flows, read through the admin API. */
+async function contextValue(runtime, scopePath, key) {
+  const res = await fetch(`${runtime.url}/context/${scopePath}/${key}`);
   if (res.status !== 200) return undefined;
   const body = await res.json();
   return body.format === 'Object' ? JSON.parse(body.msg) : undefined;
 }
+const flowContext = (runtime, tabId, key) => contextValue(runtime, `flow/${tabId}`, key);
+const globalContext = (runtime, key) => contextValue(runtime, 'global', key);
 
-module.exports = { registered, ALWAYS_PLANNED, waitFor, flowContext };
+/**
+ * A simulator seed (MES_PLC_SIM_SEED) whose schedule stops `workstation` within `withinMs` of the
+ * start for at least `minMs`: the schedule is a pure function of the seed, so a test of downtime
+ * gets a real stop early instead of waiting for one.
+ */
+function seedWithEarlyStop(workstation, idealCycleSeconds, withinMs = 30000, minMs = 60000) {
+  const { machineSegments, defaultScheduleOptions } = require('../../dist/lib/plant-sim/schedule');
+  for (let seed = 1; seed < 10000; seed++) {
+    for (const segment of machineSegments({ id: workstation, idealCycleSeconds }, 0, { ...defaultScheduleOptions, seed })) {
+      if (segment.startMs > withinMs) break;
+      if (segment.state !== 'running' && segment.durationMs >= minMs) return seed;
+    }
+  }
+  throw new Error(`no seed below 10000 stops ${workstation} early`);
+}
+
+module.exports = { registered, ALWAYS_PLANNED, waitFor, flowContext, globalContext, seedWithEarlyStop };
