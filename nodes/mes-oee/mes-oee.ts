@@ -33,6 +33,8 @@ interface OeeNodeDef extends NodeDef {
 
 /** Least time between two commits of one OEE node while signals keep coming. */
 const COMMIT_SPACING_MS = 25;
+/** Least time between two snapshots sent for state changes (the periodic ones come on top). */
+const CHANGE_SNAPSHOT_SPACING_MS = 100;
 
 const num = (value: unknown, fallback: number) => (value === '' || value === undefined || value === null ? fallback : Number(value));
 
@@ -116,16 +118,25 @@ export = function register(RED: NodeAPI): void {
       const msgs = snapshotMessages(workstations);
       if (msgs.length > 0) node.send([msgs, null, null]);
     }
-    // State changes within one turn of the event loop share one snapshot per workstation and one
-    // of the line, taken after the turn's signals: each change is in a snapshot, computed once.
+    // A state change is snapshotted after the turn of the event loop it came in; changes that
+    // follow within CHANGE_SNAPSHOT_SPACING_MS share the next snapshot (one per workstation, one
+    // of the line, each computed once): every change is in a snapshot, and a busy line of 50
+    // machines does not sum the line again for each of them.
     const changed = new Set<string>();
+    let lastChangeSnapshot = 0;
+    let changeTimer: NodeJS.Timeout | null = null;
+    function sendChangeSnapshots(): void {
+      changeTimer = null;
+      lastChangeSnapshot = Date.now();
+      const ids = [...changed];
+      changed.clear();
+      sendSnapshots(ids);
+    }
     function stateChanged(id: string): void {
       if (changed.size === 0) {
-        setImmediate(() => {
-          const ids = [...changed];
-          changed.clear();
-          sendSnapshots(ids);
-        });
+        const wait = lastChangeSnapshot + CHANGE_SNAPSHOT_SPACING_MS - Date.now();
+        if (wait > 0) changeTimer = setTimeout(sendChangeSnapshots, wait);
+        else setImmediate(sendChangeSnapshots);
       }
       changed.add(id);
     }
@@ -217,6 +228,7 @@ export = function register(RED: NodeAPI): void {
 
     node.on('close', (done: () => void) => {
       if (timer) clearInterval(timer);
+      if (changeTimer) clearTimeout(changeTimer);
       input.settle()
         .then(() => {
           recorder.checkpointNext();
