@@ -20,10 +20,70 @@ describe('MesStore', () => {
   let store;
   afterEach(() => store?.close());
 
-  it('opens in WAL mode with fsync on every commit (synchronous=FULL) by default', () => {
+  it('opens in WAL mode; SQLite does not fsync inside the commit (synchronous=NORMAL), the store does', () => {
     store = openTempStore();
     assert.equal(store.db.pragma('journal_mode', { simple: true }), 'wal');
-    assert.equal(store.db.pragma('synchronous', { simple: true }), 2);
+    assert.equal(store.db.pragma('synchronous', { simple: true }), 1);
+  });
+
+  describe('durable acknowledgement: the WAL fsync, off the main thread', () => {
+    const realFsync = fs.fsync;
+    let gates;
+    beforeEach(() => {
+      gates = [];
+      // Hold each fsync of the WAL until the test opens its gate; the real fsync then runs.
+      fs.fsync = (fd, callback) => gates.push(() => realFsync(fd, callback));
+    });
+    afterEach(() => { fs.fsync = realFsync; });
+    const openGate = async () => {
+      gates.shift()();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    };
+    const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+    it('answers a unit only after an fsync of the WAL that began after its commit has returned', async () => {
+      store = openTempStore();
+      let answered = false;
+      const done = store.transact((s) => s.appendEvent({ type: 'test.one' })).then(() => { answered = true; });
+      await tick();
+      await tick();
+      assert.equal(store.readEvents(0, 10).length, 1, 'committed (visible) at once');
+      assert.equal(gates.length, 1, 'one fsync of the WAL under way');
+      assert.equal(answered, false, 'not acknowledged before that fsync returns');
+      await openGate();
+      await done;
+      assert.equal(answered, true);
+    });
+
+    it('batches committed during a running fsync share the next one; the event loop keeps running', async () => {
+      store = openTempStore();
+      const first = store.transact((s) => s.appendEvent({ type: 'test.first' }));
+      await tick();
+      await tick();
+      const later = [];
+      for (let i = 0; i < 3; i++) {
+        later.push(store.transact((s) => s.appendEvent({ type: `test.later.${i}` })));
+        await tick();
+        await tick();
+      }
+      assert.equal(store.readEvents(0, 10).length, 4, 'three more commits while the first fsync runs');
+      assert.equal(gates.length, 1, 'and no second fsync yet');
+      await openGate();
+      await first;
+      assert.equal(gates.length, 1, 'one fsync for the three batches that waited');
+      let laterDone = false;
+      Promise.all(later).then(() => { laterDone = true; });
+      await tick();
+      assert.equal(laterDone, false);
+      await openGate();
+      await Promise.all(later);
+    });
+
+    it('a failed fsync fails the units of its batches: committed, but nothing is acknowledged as durable', async () => {
+      store = openTempStore();
+      fs.fsync = (fd, callback) => setImmediate(() => callback(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' })));
+      await assert.rejects(store.transact((s) => s.appendEvent({ type: 'test.lost' })), /EIO/);
+    });
   });
 
   it('records events with sequence, event time, recorded time, who and payload, committed with their projection', async () => {
