@@ -136,6 +136,7 @@ function prepareStatements(db: Database) {
     previous: db.prepare(`SELECT * FROM operations WHERE order_id = ? AND sequence < ? AND state <> 'cancelled' ORDER BY sequence DESC LIMIT 1`),
     orderOperations: db.prepare('SELECT state, good_quantity, scrap_quantity FROM operations WHERE order_id = ? ORDER BY sequence'),
     pending: db.prepare(`SELECT ${OPERATION_COLUMNS} WHERE o.state = 'pending' AND r.status IN ('released', 'in_progress') ${QUEUE_ORDER}`),
+    pendingOfOrder: db.prepare(`SELECT ${OPERATION_COLUMNS} WHERE o.order_id = ? AND o.state = 'pending' AND r.status IN ('released', 'in_progress') ${QUEUE_ORDER}`),
     queued: db.prepare(`SELECT ${OPERATION_COLUMNS} WHERE o.work_center IN (SELECT value FROM json_each(?))
       AND (o.state = 'queued' OR (o.state = 'held' AND d.resume_state IS NULL)) ${QUEUE_ORDER}`),
     active: db.prepare(`SELECT ${OPERATION_COLUMNS} WHERE o.workstation = ? AND (o.state IN ${ACTIVE_STATES} OR o.state = 'held') ORDER BY o.started_at, o.order_id, o.sequence`),
@@ -215,13 +216,18 @@ export class Dispatcher {
     return allowed && allowed.length > 0 ? members.filter((ws) => allowed.includes(ws)) : members;
   }
 
-  /** Queues every pending operation of a released or running order. Inside `transact`. */
-  release(store: MesStore): ReleaseOutcome {
+  /**
+   * Queues every pending operation of a released or running order, or only those of `orderId`:
+   * an order that just arrived needs no scan of every other pending operation (those that no
+   * workstation can take stay pending, and a plant may hold thousands of them). Inside `transact`.
+   */
+  release(store: MesStore, orderId?: string): ReleaseOutcome {
     const sql = this.sql(store);
     const outcome: ReleaseOutcome = { events: [], workstations: [], unplaced: [] };
     const touched = new Set<string>();
     const now = store.nowIso();
-    for (const op of sql.pending.all() as OperationRow[]) {
+    const pending = (orderId === undefined ? sql.pending.all() : sql.pendingOfOrder.all(orderId)) as OperationRow[];
+    for (const op of pending) {
       const workstations = this.eligibleWorkstations(store, op);
       if (workstations.length === 0) {
         const reason = this.plant.workCenters.has(op.work_center)

@@ -75,10 +75,10 @@ export = function register(RED: NodeAPI): void {
       }
     };
 
-    async function releasePending(send: Send, snapshotsOf: 'touched' | 'all'): Promise<void> {
+    async function releasePending(send: Send, snapshotsOf: 'touched' | 'all', orderId?: string): Promise<void> {
       if (!lease || !dispatcher) throw new Error(problem ?? RED._('mes-dispatch.errors.noStore'));
       const active = dispatcher;
-      const outcome = await lease.store.transact((s) => active.release(s));
+      const outcome = await lease.store.transact((s) => active.release(s, orderId));
       warnUnplaced(outcome);
       if (outcome.events.length > 0) send([eventMessages(outcome.events), null, null]);
       refreshSnapshots(snapshotsOf === 'all' ? allWorkstations() : outcome.workstations);
@@ -90,7 +90,10 @@ export = function register(RED: NodeAPI): void {
       if (!lease || !dispatcher) throw new Error(problem ?? RED._('mes-dispatch.errors.noStore'));
       const topic = typeof msg.topic === 'string' ? msg.topic : '';
       if (RELEASE_TOPICS.includes(topic)) {
-        await releasePending(send, topic === 'refresh' || topic === 'order.cancelled' ? 'all' : 'touched');
+        // An order event releases that order's operations; a refresh (and the timer) all of them.
+        const orderId = (msg.payload as { orderId?: unknown } | undefined)?.orderId;
+        const onlyOrder = topic !== 'refresh' && typeof orderId === 'string' ? orderId : undefined;
+        await releasePending(send, topic === 'refresh' || topic === 'order.cancelled' ? 'all' : 'touched', onlyOrder);
         return;
       }
       if (topic === 'snapshot') {

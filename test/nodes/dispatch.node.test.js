@@ -131,6 +131,25 @@ describe('mes-dispatch node', function () {
     assert.equal(events[1].payload.payload.material, 'FG-100');
   });
 
+  it("an order event releases only that order's operations; a refresh releases every pending one", async () => {
+    const file = tempDbFile();
+    const nodes = await load(file);
+    const queued = collect(nodes.events);
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the release on start has run: no order yet
+    await seed(file, [plainOrder({ orderId: 'PO-A' }), plainOrder({ orderId: 'PO-B' })]);
+    const replyOf = (topic, payload) => new Promise((resolve) => {
+      const snapshots = until(nodes.snapshots, () => true);
+      nodes.dispatch.receive({ topic, payload });
+      resolve(snapshots);
+    });
+    await replyOf('order.received', { orderId: 'PO-B' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.deepEqual([...new Set(queued.map((m) => m.payload.orderId))], ['PO-B'], 'PO-A stays pending: its event has not come');
+    await replyOf('refresh', {});
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.deepEqual([...new Set(queued.map((m) => m.payload.orderId))], ['PO-B', 'PO-A'], 'a refresh releases it');
+  });
+
   it('bad input reaches the Catch node with the rule, changes nothing, and the node keeps running', async () => {
     const file = tempDbFile();
     await seed(file, [plainOrder()]);
