@@ -54,7 +54,8 @@ export interface ReleaseOutcome {
   events: StoredEvent[];
   workstations: string[];
   /** Pending operations that no workstation of the plant model can run; they stay pending. */
-  unplaced: { orderId: string; operationKey: string; workCenter: string; reason: string }[];
+  /** `unknownWorkCenter`: the plant model has no such work center (every operation of it stays pending). */
+  unplaced: { orderId: string; operationKey: string; workCenter: string; unknownWorkCenter: boolean; reason: string }[];
 }
 
 export interface QueueEntry {
@@ -230,10 +231,11 @@ export class Dispatcher {
     for (const op of pending) {
       const workstations = this.eligibleWorkstations(store, op);
       if (workstations.length === 0) {
-        const reason = this.plant.workCenters.has(op.work_center)
-          ? `none of the allowed workstations of ${label(op)} belongs to work center ${op.work_center}`
-          : `work center ${op.work_center} of ${label(op)} has no workstation in the plant model`;
-        outcome.unplaced.push({ orderId: op.order_id, operationKey: op.operation_key, workCenter: op.work_center, reason });
+        const unknownWorkCenter = !this.plant.workCenters.has(op.work_center);
+        const reason = unknownWorkCenter
+          ? `work center ${op.work_center} of ${label(op)} has no workstation in the plant model`
+          : `none of the allowed workstations of ${label(op)} belongs to work center ${op.work_center}`;
+        outcome.unplaced.push({ orderId: op.order_id, operationKey: op.operation_key, workCenter: op.work_center, unknownWorkCenter, reason });
         continue;
       }
       sql.setState.run('queued', op.order_id, op.operation_key);

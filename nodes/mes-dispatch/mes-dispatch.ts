@@ -64,14 +64,16 @@ export = function register(RED: NodeAPI): void {
     };
     const allWorkstations = () => (dispatcher ? [...dispatcher.plant.workstations.keys()] : []);
 
-    // Each pending operation that cannot be placed is reported once, not on every poll.
+    // Each pending operation that cannot be placed is reported once, not on every poll; a work
+    // center the plant model does not have is reported once for all its operations (orders for
+    // another line would otherwise log a warning per operation, forever).
     const reportedUnplaced = new Set<string>();
     const warnUnplaced = (outcome: ReleaseOutcome) => {
       for (const item of outcome.unplaced) {
-        const key = `${item.orderId}/${item.operationKey}/${item.workCenter}`;
+        const key = item.unknownWorkCenter ? `work center ${item.workCenter}` : `${item.orderId}/${item.operationKey}/${item.workCenter}`;
         if (reportedUnplaced.has(key)) continue;
         reportedUnplaced.add(key);
-        node.warn(RED._('mes-dispatch.errors.unplaced', { reason: item.reason }));
+        node.warn(RED._(item.unknownWorkCenter ? 'mes-dispatch.errors.unknownWorkCenter' : 'mes-dispatch.errors.unplaced', { reason: item.reason }));
       }
     };
 

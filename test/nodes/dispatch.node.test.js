@@ -150,6 +150,28 @@ describe('mes-dispatch node', function () {
     assert.deepEqual([...new Set(queued.map((m) => m.payload.orderId))], ['PO-B', 'PO-A'], 'a refresh releases it');
   });
 
+  it('warns once for a work center the plant model does not have, not once per operation', async () => {
+    const file = tempDbFile();
+    const nodes = await load(file);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const foreign = (orderId) => {
+      const order = plainOrder({ orderId });
+      order.operations.forEach((op) => { op.workCenter = 'WC-OTHER-LINE'; });
+      return order;
+    };
+    await seed(file, [foreign('PO-X1'), foreign('PO-X2'), foreign('PO-X3')]);
+    const warnings = [];
+    const warn = nodes.dispatch.warn.bind(nodes.dispatch);
+    nodes.dispatch.warn = (text) => { warnings.push(String(text)); warn(text); };
+    for (const orderId of ['PO-X1', 'PO-X2', 'PO-X3']) {
+      const snapshot = until(nodes.snapshots, () => true);
+      nodes.dispatch.receive({ topic: 'refresh', payload: { orderId } });
+      await snapshot;
+    }
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    assert.match(warnings[0], /unknownWorkCenter|WC-OTHER-LINE/); // the test runtime shows message keys
+  });
+
   it('bad input reaches the Catch node with the rule, changes nothing, and the node keeps running', async () => {
     const file = tempDbFile();
     await seed(file, [plainOrder()]);
