@@ -3,6 +3,7 @@ import type { Database as Db, Statement } from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { migrate, type SchemaComponent } from './schema';
 
 export interface EventInput {
@@ -40,6 +41,14 @@ export interface StoreOptions {
    */
   durability?: 'full' | 'normal';
 }
+
+/** How often the checkpoint thread copies the WAL into the database file. */
+const CHECKPOINT_INTERVAL_MS = 500;
+/**
+ * The main connection checkpoints by itself only once the WAL holds this many pages (about 80 MB):
+ * a backstop in case the checkpoint thread cannot keep up or has stopped.
+ */
+const BACKSTOP_CHECKPOINT_PAGES = 20_000;
 
 interface PendingWork {
   work: (store: MesStore) => unknown;
@@ -99,6 +108,10 @@ export function toStoredEvent(row: EventRow): StoredEvent {
  * would fsync inside the commit and stop every flow of the runtime for that time (about 1 to 3 ms
  * here, 40 times a second on a busy line). It is as safe: fsync flushes the file whoever wrote it,
  * and SQLite itself syncs the WAL before each checkpoint copies it into the database.
+ *
+ * Checkpoints (copying the WAL into the database file, with two fsyncs) run in a worker thread
+ * with a connection of its own, for the same reason; the main connection checkpoints only as a
+ * backstop.
  */
 export class MesStore {
   readonly file: string;
@@ -118,6 +131,7 @@ export class MesStore {
   private syncRunning = false;
   /** Batches committed since the running fsync started: they wait for the next one. */
   private awaitingSync: Array<(err: Error | null) => void> = [];
+  private checkpointer: Worker | null = null;
 
   private constructor(file: string, db: Db, now: () => Date, syncsWal: boolean) {
     this.file = file;
@@ -149,7 +163,25 @@ export class MesStore {
       db.close();
       throw err;
     }
-    return new MesStore(file, db, now, options.durability !== 'normal' && file !== ':memory:' && !db.memory);
+    const onDisk = file !== ':memory:' && !db.memory;
+    const store = new MesStore(file, db, now, options.durability !== 'normal' && onDisk);
+    if (onDisk) store.startCheckpointer();
+    return store;
+  }
+
+  private startCheckpointer(): void {
+    try {
+      const worker = new Worker(path.join(__dirname, 'wal-checkpoint-worker.js'), { workerData: { file: this.file, intervalMs: CHECKPOINT_INTERVAL_MS } });
+      worker.unref();
+      // Without the thread the main connection checkpoints by itself, as SQLite does by default.
+      worker.on('error', () => {
+        if (!this.closed) this.db.pragma('wal_autocheckpoint = 1000');
+      });
+      this.checkpointer = worker;
+      this.db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
+    } catch {
+      this.checkpointer = null;
+    }
   }
 
   /**
@@ -312,6 +344,8 @@ export class MesStore {
     if (this.closed) return;
     this.flush();
     this.closed = true;
+    this.checkpointer?.postMessage('stop');
+    this.checkpointer = null;
     this.db.close();
     if (!this.syncRunning) this.closeWal();
   }

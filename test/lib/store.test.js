@@ -26,6 +26,22 @@ describe('MesStore', () => {
     assert.equal(store.db.pragma('synchronous', { simple: true }), 1);
   });
 
+  it('copies the WAL into the database file from a thread of its own, not from the main connection', async () => {
+    store = openTempStore();
+    assert.equal(store.db.pragma('wal_autocheckpoint', { simple: true }), 20000, 'the main connection checkpoints only as a backstop');
+    const dbSize = () => fs.statSync(store.file).size;
+    const before = dbSize();
+    const blob = 'x'.repeat(4000);
+    for (let i = 0; i < 300; i++) await store.transact((s) => s.appendEvent({ type: 'test.bulk', payload: { i, blob } }));
+    let after = dbSize();
+    for (let i = 0; i < 40 && after <= before + 1_000_000; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      after = dbSize();
+    }
+    assert.ok(after > before + 1_000_000, `the database file grew from ${before} to ${after} bytes: the WAL was checkpointed`);
+    assert.equal(store.readEvents(0, 1000).length, 300);
+  });
+
   describe('durable acknowledgement: the WAL fsync, off the main thread', () => {
     const realFsync = fs.fsync;
     let gates;
