@@ -31,6 +31,18 @@ interface MinuteCache {
   hour: { from: number; to: number; sum: Totals } | null;
 }
 
+/**
+ * The cached sum of the last hour's closed minutes, when it includes the minute of `t`: what is
+ * booked into that minute is added to the sum as well, which keeps it exact without summing the
+ * hour again for the next snapshot.
+ */
+function closedHourHolding(cache: MinuteCache, t: number): Totals | null {
+  const hour = cache.hour;
+  if (hour === null) return null;
+  const minute = Math.floor(t / MINUTE);
+  return minute >= hour.from && minute < hour.to ? hour.sum : null;
+}
+
 /** Books counts into one window. A function, not a closure per signal: it runs for every count. */
 function addCounts(totals: Totals, planned: boolean, total: number, good: number, reject: number, startup: number, idealMs: number | null): void {
   if (!planned) {
@@ -286,8 +298,9 @@ export class OeeEngine {
       const ms = to - from;
       if (period.shift) addTime(this.shiftTotals(ws, period), period.kind, category, ms, downtimeId);
       if (ws.order) addTime(ws.order.totals, period.kind, category, ms, downtimeId);
-      addTime(this.minuteTotals(ws, from), period.kind, category, ms, downtimeId);
-      const hour = this.closedHourHolding(ws, from);
+      const cache = this.cacheOf(ws);
+      addTime(this.minuteTotals(ws, cache, from), period.kind, category, ms, downtimeId);
+      const hour = closedHourHolding(cache, from);
       if (hour !== null) addTime(hour, period.kind, category, ms, downtimeId);
     });
   }
@@ -311,9 +324,8 @@ export class OeeEngine {
     return cache;
   }
 
-  private minuteTotals(ws: WorkstationState, t: number): Totals {
+  private minuteTotals(ws: WorkstationState, cache: MinuteCache, t: number): Totals {
     const minute = Math.floor(t / MINUTE);
-    const cache = this.cacheOf(ws);
     if (cache.minute === minute && cache.totals !== null) return cache.totals;
     let totals = ws.minutes[minute];
     if (!totals) {
@@ -332,17 +344,6 @@ export class OeeEngine {
     return totals;
   }
 
-  /**
-   * The cached sum of the last hour's closed minutes, when it includes the minute of `t`: what is
-   * booked into that minute is added to the sum as well, which keeps it exact without summing the
-   * hour again for the next snapshot.
-   */
-  private closedHourHolding(ws: WorkstationState, t: number): Totals | null {
-    const hour = this.cacheOf(ws).hour;
-    if (hour === null) return null;
-    const minute = Math.floor(t / MINUTE);
-    return minute >= hour.from && minute < hour.to ? hour.sum : null;
-  }
 
   /** Closes every shift that ended before the booked time: a shift-end summary. */
   private closeShifts(ws: WorkstationState): void {
@@ -379,8 +380,9 @@ export class OeeEngine {
     const idealMs = ws.product.idealMs;
     if (period.shift) addCounts(this.shiftTotals(ws, period), planned, total, good, reject, startup, idealMs);
     if (ws.order) addCounts(ws.order.totals, planned, total, good, reject, startup, idealMs);
-    addCounts(this.minuteTotals(ws, t), planned, total, good, reject, startup, idealMs);
-    const hour = this.closedHourHolding(ws, t);
+    const cache = this.cacheOf(ws);
+    addCounts(this.minuteTotals(ws, cache, t), planned, total, good, reject, startup, idealMs);
+    const hour = closedHourHolding(cache, t);
     if (hour !== null) addCounts(hour, planned, total, good, reject, startup, idealMs);
   }
 
