@@ -1,4 +1,4 @@
-// Operator commands per second through mes-dispatch (durable: synchronous=FULL, one fsync per
+// Operator commands per second through mes-dispatch (durable: one WAL fsync per
 // group commit), beside a core change node passing the same msgs through, in the same run.
 // Each command is a `report` of 1 good unit on a running operation; it is validated, decided in
 // a store transaction, written as a quantity.reported event, and answered with snapshots.
@@ -132,7 +132,7 @@ async function run() {
   check.close();
   const rate = (rounds) => (COMMANDS / rounds.reduce((sum, r) => sum + r.elapsedMs, 0)) * 1000;
   const row = (name, rounds, single) => console.log(`${name.padEnd(26)} ${formatRate(rate(rounds)).padStart(10)}   window ${WINDOW} p99 ${ms(percentile(rounds.flatMap((r) => r.latencies), 99)).padStart(10)}   one at a time p50 ${ms(percentile(single.latencies, 50))}, p99 ${ms(percentile(single.latencies, 99))}`);
-  console.log(`${COMMANDS} report commands in ${ROUNDS} alternating rounds, ${WINDOW} in flight; ${LATENCY_SAMPLES} one at a time for latency; synchronous=FULL (fsync per group commit)`);
+  console.log(`${COMMANDS} report commands in ${ROUNDS} alternating rounds, ${WINDOW} in flight; ${LATENCY_SAMPLES} one at a time for latency; durable (an fsync of the WAL per group commit, answered after it)`);
   row('change node passthrough', results.passthrough, results.passthroughSingle);
   row('mes-dispatch (durable)', results.dispatch, results.dispatchSingle);
   console.log(`dispatch / passthrough: ${(rate(results.dispatch) / rate(results.passthrough)).toFixed(2)}`);

@@ -91,7 +91,7 @@ async function run() {
     }
     const echo = combine(echoRounds);
     const intake = combine(intakeRounds);
-    console.log(`order intake benchmark: ${CONCURRENCY} concurrent keep-alive clients, ${SECONDS} s each in ${ROUNDS} alternating rounds, order body ${Buffer.byteLength(template)} bytes, synchronous=FULL (fsync per group commit)`);
+    console.log(`order intake benchmark: ${CONCURRENCY} concurrent keep-alive clients, ${SECONDS} s each in ${ROUNDS} alternating rounds, order body ${Buffer.byteLength(template)} bytes, durable (an fsync of the WAL per group commit, answered after it)`);
     console.log('| path | requests | rate | p50 | p99 | unexpected status |');
     console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
     console.log(`| http in → http response (echo) | ${echo.count} | ${formatRate(echo.rate)} | ${ms(echo.p50)} | ${ms(echo.p99)} | ${echo.failures} |`);
