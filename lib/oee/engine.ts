@@ -141,6 +141,11 @@ export class OeeEngine {
     return ops;
   }
 
+  /** After a failed save: every workstation's state must be saved again. */
+  markAllDirty(): void {
+    for (const id of this.states.keys()) this.dirty.add(id);
+  }
+
   drainDirty(): WorkstationState[] {
     const list = [...this.dirty].map((id) => this.states.get(id)).filter((ws): ws is WorkstationState => ws !== undefined);
     this.dirty.clear();

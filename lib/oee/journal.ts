@@ -61,7 +61,10 @@ export class JournalBatch {
     const at = this.length;
     let p = at + 1;
     let flags = 0;
-    view.setUint16(p, this.name(workstation), true);
+    const ws = this.name(workstation);
+    // Workstations are the line's configured ones: far fewer than 65,536 names in one batch.
+    if (ws > 0xffff) throw new RangeError('OEE signal journal: more than 65,536 names in one commit');
+    view.setUint16(p, ws, true);
     p += 2;
     const offset = time - this.base;
     if (fitsInt32(offset)) {
@@ -121,9 +124,12 @@ export function decodeJournal(signals: Buffer, namesJson: string): JournaledSign
   const names = JSON.parse(namesJson) as string[];
   const copy = new Uint8Array(signals.byteLength);
   copy.set(signals);
+  if (copy[0] === FORMAT) return decodePacked(new DataView(copy.buffer), names);
+  // Rows of the first layout (six float64s a signal, the first a small index: its low byte is 0)
+  // may be left in a database by a crash before an upgrade.
+  if (copy[0] === 0 && copy.byteLength % (6 * 8) === 0) return decodeFloat64(new Float64Array(copy.buffer), names);
   // Refuse a row this code did not write rather than replay garbage into the totals.
-  if (copy[0] !== FORMAT) throw new Error(`OEE signal journal: unknown row format ${copy[0]}`);
-  return decodePacked(new DataView(copy.buffer), names);
+  throw new Error(`OEE signal journal: unknown row format ${copy[0]}`);
 }
 
 function decodePacked(view: DataView, names: string[]): JournaledSignal[] {
@@ -163,6 +169,22 @@ function decodePacked(view: DataView, names: string[]): JournaledSignal[] {
       p += flags & REJECT_32 ? 4 : 8;
     }
     out.push([workstation, time, state, faultCode, first, reject]);
+  }
+  return out;
+}
+
+/** The first layout: six float64s a signal, -1 for no state or fault code, NaN for no count. */
+function decodeFloat64(data: Float64Array, names: string[]): JournaledSignal[] {
+  const out: JournaledSignal[] = [];
+  for (let at = 0; at < data.length; at += 6) {
+    out.push([
+      names[data[at]],
+      data[at + 1],
+      data[at + 2] < 0 ? null : MACHINE_STATES[data[at + 2]],
+      data[at + 3] < 0 ? null : names[data[at + 3]],
+      Number.isNaN(data[at + 4]) ? null : data[at + 4],
+      Number.isNaN(data[at + 5]) ? null : data[at + 5],
+    ]);
   }
   return out;
 }

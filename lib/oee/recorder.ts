@@ -74,8 +74,14 @@ export class OeeRecorder {
       : this.store.transact((s) => this.unit(s));
     this.commit = pending;
     // A failed commit rejects every caller awaiting it, so each message reaches Catch nodes there.
-    // Its journal rows are gone with it: the next commit saves the applied states whole instead.
-    pending.then((events) => this.options.onEvents(events), () => { this.checkpointDue = true; });
+    // Its journal rows (and the states of a checkpoint) are gone with it: the next commit saves
+    // every workstation's applied state whole instead. If it failed before its unit ran (a busy
+    // database, a closed store), it is no longer the pending commit either.
+    pending.then((events) => this.options.onEvents(events), () => {
+      if (this.commit === pending) this.commit = null;
+      this.engine.markAllDirty();
+      this.checkpointDue = true;
+    });
     return pending;
   }
 

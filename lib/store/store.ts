@@ -70,6 +70,18 @@ export interface EventRow {
   payload: string;
 }
 
+/**
+ * An fsync of the WAL failed. Linux may then have dropped the unwritten pages, and a later fsync
+ * can succeed without them: nothing committed since can be called durable, so the store refuses
+ * all further work until it is opened again (a redeploy or restart).
+ */
+export class StoreSyncError extends Error {
+  constructor(file: string, cause: Error) {
+    super(`the MES store ${file} could not be synced to disk (${cause.message}); what was committed since its last good sync may be lost: restart or redeploy to open it again`);
+    this.name = 'StoreSyncError';
+  }
+}
+
 export class StoreClosedError extends Error {
   constructor(file: string) {
     super(`the MES store ${file} is closed`);
@@ -111,7 +123,11 @@ export function toStoredEvent(row: EventRow): StoredEvent {
  *
  * Checkpoints (copying the WAL into the database file, with two fsyncs) run in a worker thread
  * with a connection of its own, for the same reason; the main connection checkpoints only as a
- * backstop.
+ * backstop. (SQLite still syncs the WAL header inside the first commit after each restart of the
+ * WAL, i.e. at most once per checkpoint.)
+ *
+ * A commit is visible to readers (other connections too) as soon as it is written, a moment
+ * before its fsync returns; only the callers of `transact` wait for the fsync.
  */
 export class MesStore {
   readonly file: string;
@@ -132,6 +148,8 @@ export class MesStore {
   /** Batches committed since the running fsync started: they wait for the next one. */
   private awaitingSync: Array<(err: Error | null) => void> = [];
   private checkpointer: Worker | null = null;
+  /** Set by a failed fsync: every later unit is refused with it. */
+  private syncFailure: StoreSyncError | null = null;
 
   private constructor(file: string, db: Db, now: () => Date, syncsWal: boolean) {
     this.file = file;
@@ -174,9 +192,10 @@ export class MesStore {
       const worker = new Worker(path.join(__dirname, 'wal-checkpoint-worker.js'), { workerData: { file: this.file, intervalMs: CHECKPOINT_INTERVAL_MS } });
       worker.unref();
       // Without the thread the main connection checkpoints by itself, as SQLite does by default.
-      worker.on('error', () => {
+      worker.on('exit', () => {
         if (!this.closed) this.db.pragma('wal_autocheckpoint = 1000');
       });
+      worker.on('error', () => undefined); // followed by 'exit'
       this.checkpointer = worker;
       this.db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
     } catch {
@@ -212,6 +231,7 @@ export class MesStore {
    */
   transact<T>(work: (store: MesStore) => T): Promise<T> {
     if (this.closed) return Promise.reject(new StoreClosedError(this.file));
+    if (this.syncFailure) return Promise.reject(this.syncFailure);
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ work, resolve: resolve as (value: unknown) => void, reject });
       if (!this.flushScheduled) {
@@ -227,6 +247,10 @@ export class MesStore {
     const batch = this.pending;
     if (batch.length === 0) return;
     this.pending = [];
+    if (this.syncFailure) {
+      for (const unit of batch) unit.reject(this.syncFailure);
+      return;
+    }
     const outcomes: { ok: boolean; value: unknown }[] = [];
     try {
       this.db.transaction(() => {
@@ -283,7 +307,9 @@ export class MesStore {
     }
     fs.fsync(fd, (err) => {
       this.syncRunning = false;
-      for (const settle of waiting) settle(err);
+      if (err) this.syncFailure ??= new StoreSyncError(this.file, err);
+      // After a failure the batches that waited for the next fsync fail too (see StoreSyncError).
+      for (const settle of waiting) settle(this.syncFailure);
       if (this.awaitingSync.length > 0) this.syncWal();
       else if (this.closed) this.closeWal();
     });
@@ -336,9 +362,10 @@ export class MesStore {
   }
 
   /**
-   * Commits what is pending, then closes the database. Later `transact` calls reject. Closing
-   * checkpoints the WAL into the database and syncs it, so a batch whose fsync is still running
-   * is durable either way; its callers are answered when the fsync returns.
+   * Commits what is pending, then closes the database. Later `transact` calls reject. A batch
+   * whose fsync is still running is answered when it returns (the WAL handle stays open for it).
+   * The checkpoint thread closes its connection after this; the last connection to close
+   * checkpoints the WAL into the database.
    */
   close(): void {
     if (this.closed) return;

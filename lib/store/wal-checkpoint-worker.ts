@@ -1,6 +1,6 @@
 /**
  * Runs in a worker thread beside the main one: copies the write-ahead log into the database file
- * (SQLite's checkpoint, with its fsyncs) so that the main thread never does. It has its own
+ * (SQLite's checkpoint, with its fsyncs) so that the main thread does not have to. It has its own
  * connection; a PASSIVE checkpoint takes no lock that a writer waits for.
  */
 import Database from 'better-sqlite3';

@@ -120,8 +120,8 @@ export = function register(RED: NodeAPI): void {
     }
     // A state change is snapshotted after the turn of the event loop it came in; changes that
     // follow within CHANGE_SNAPSHOT_SPACING_MS share the next snapshot (one per workstation, one
-    // of the line, each computed once): every change is in a snapshot, and a busy line of 50
-    // machines does not sum the line again for each of them.
+    // of the line, each computed once): every workstation that changed gets a snapshot of its
+    // latest state, and a busy line of 50 machines is not summed again for each change.
     const changed = new Set<string>();
     let lastChangeSnapshot = 0;
     let changeTimer: NodeJS.Timeout | null = null;
@@ -192,12 +192,22 @@ export = function register(RED: NodeAPI): void {
     // A signal finishes with the others of its commit (one SharedCompletion per commit), or, with
     // finishSignals 'applied', at once; a failed commit then reaches Catch nodes on its own.
     const finishWhenApplied = def.finishSignals === 'applied';
+    // A failed commit reaches Catch nodes once, whichever caller saw it first.
+    const reported = new WeakSet<object>();
+    function commitFailed(err: unknown): void {
+      if (typeof err === 'object' && err !== null) {
+        if (reported.has(err)) return;
+        reported.add(err);
+      }
+      node.status({ fill: 'red', shape: 'ring', text: statusText((err as Error).message ?? String(err)) });
+      node.error(err, {});
+    }
     let commitSeen: Promise<unknown> | null = null;
     let completion: SharedCompletion | undefined;
     function finishing(commit: Promise<unknown>): SharedCompletion | undefined {
       if (commit !== commitSeen) {
         commitSeen = commit;
-        if (finishWhenApplied) commit.catch((err: unknown) => node.error(err, {}));
+        if (finishWhenApplied) commit.catch(commitFailed);
         else completion = new SharedCompletion(commit);
       }
       return completion;
@@ -223,7 +233,7 @@ export = function register(RED: NodeAPI): void {
       }
       sendSnapshots(engine.workstationIds());
       // Booking for the snapshots may have closed a shift: store it now, not with the next signal.
-      recorder.persist().catch((err: unknown) => node.error(err, {}));
+      recorder.persist().catch(commitFailed);
     }, intervalMs) : null;
 
     node.on('close', (done: () => void) => {

@@ -41,7 +41,14 @@ export class SharedCompletion {
     this.outcome = outcome;
     const waiting = this.waiting;
     this.waiting = [];
-    for (const done of waiting) this.finishOne!(done, outcome.err);
+    for (const done of waiting) {
+      // One message's done() failing must not leave the others, and close, waiting for ever.
+      try {
+        this.finishOne!(done, outcome.err);
+      } catch {
+        // Node-RED reports errors of its own done(); nothing to add here.
+      }
+    }
   }
 }
 
@@ -66,9 +73,12 @@ export function bindInput(node: Node, handle: (msg: NodeMessageInFlow, send: Sen
   };
   const finishOne = (done: Done, err: unknown) => {
     inFlight -= 1;
-    if (err !== null) fail(err, done);
-    else done();
-    if (inFlight === 0 && settled) settled();
+    try {
+      if (err !== null) fail(err, done);
+      else done();
+    } finally {
+      if (inFlight === 0 && settled) settled();
+    }
   };
   node.on('input', (msg: NodeMessageInFlow, send: Send, done: Done) => {
     if (closing) {

@@ -95,10 +95,20 @@ describe('MesStore', () => {
       await Promise.all(later);
     });
 
-    it('a failed fsync fails the units of its batches: committed, but nothing is acknowledged as durable', async () => {
+    it('a failed fsync fails its batches, and the store refuses all later work until it is opened again', async () => {
       store = openTempStore();
-      fs.fsync = (fd, callback) => setImmediate(() => callback(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' })));
-      await assert.rejects(store.transact((s) => s.appendEvent({ type: 'test.lost' })), /EIO/);
+      let failing = true;
+      fs.fsync = (fd, callback) => setImmediate(() => (failing ? callback(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' })) : realFsync(fd, callback)));
+      await assert.rejects(store.transact((s) => s.appendEvent({ type: 'test.lost' })), { name: 'StoreSyncError', message: /EIO.*restart or redeploy/ });
+      // Linux may have dropped the pages a failed fsync did not write; a later fsync that succeeds
+      // would not prove them durable.
+      failing = false;
+      await assert.rejects(store.transact((s) => s.appendEvent({ type: 'test.after' })), { name: 'StoreSyncError' });
+      const file = store.file;
+      store.close();
+      store = openTempStore({ file });
+      await store.transact((s) => s.appendEvent({ type: 'test.reopened' }));
+      assert.deepEqual(store.readEvents(0, 10).map((e) => e.type).filter((t) => t !== 'test.lost'), ['test.reopened']);
     });
   });
 

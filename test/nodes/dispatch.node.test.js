@@ -107,6 +107,7 @@ describe('mes-dispatch node', function () {
   it('an order.received msg releases the new order; commands flow to events, snapshots and replies', async () => {
     const file = tempDbFile();
     const nodes = await load(file);
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the release on start has run: no order yet
     await seed(file, [plainOrder()]);
     const snapshot = until(nodes.snapshots, (m) => m.topic === 'WS-T1' && m.payload.queue.length > 0);
     nodes.dispatch.receive({ topic: 'order.received', payload: { orderId: 'PO-1000' } });

@@ -20,15 +20,21 @@ describe('mes-oee snapshots on state changes', () => {
     helper.getNode('snapshots').on('input', (msg) => sent.push(msg));
     const lineSnapshots = () => sent.filter((m) => m.topic === 'oee/snapshot/line/LINE-1');
 
+    const arrived = async (count) => {
+      for (let i = 0; i < 200 && lineSnapshots().length < count; i++) await settle(5);
+    };
+
     line.signal('WS-1', '06:00:00', { state: 'running' });
-    await settle(20);
-    assert.deepEqual(sent.map((m) => m.topic), ['oee/snapshot/WS-1', 'oee/snapshot/line/LINE-1'], 'the first change is snapshotted at once');
+    await arrived(1);
+    assert.deepEqual(sent.map((m) => m.topic), ['oee/snapshot/WS-1', 'oee/snapshot/line/LINE-1'], 'the first change is snapshotted');
     assert.deepEqual(lineSnapshots()[0].payload.states, { 'WS-1': 'running' });
 
+    // Within 100 ms of that snapshot: two changes in one turn, then one more a moment later.
     line.signal('WS-2', '06:00:01', { state: 'running' });
     line.signal('WS-1', '06:00:02', { state: 'faulted', faultCode: 'E7' });
-    await settle(20);
+    await settle(5);
     line.signal('WS-2', '06:00:03', { state: 'stopped' });
+    await arrived(2);
     await settle(250);
     assert.equal(lineSnapshots().length, 2, 'the three later changes share one snapshot');
     const last = lineSnapshots()[1].payload;

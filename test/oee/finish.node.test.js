@@ -52,11 +52,27 @@ describe('mes-oee finishing signals', () => {
   beforeEach(() => { dbFile = tempDbFile(); });
   afterEach(async () => { await helper.unload(); });
 
-  it('by default a signal finishes only once the commit holding it is durable', async () => {
+  it('by default a signal finishes only once the commit holding it is durable (its WAL fsync has returned)', async () => {
     await load(dbFile);
-    const seen = await sendAndObserve(dbFile);
-    assert.equal(seen.error, undefined);
-    assert.equal(seen.clock, TIME);
+    const fs = require('node:fs');
+    const realFsync = fs.fsync;
+    const gates = [];
+    fs.fsync = (fd, callback) => gates.push(() => realFsync(fd, callback));
+    try {
+      let finished = null;
+      const observed = sendAndObserve(dbFile).then((seen) => { finished = seen; });
+      for (let i = 0; i < 50 && gates.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.equal(gates.length, 1, 'the commit is waiting for its fsync');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(finished, null, 'not finished while the fsync has not returned');
+      gates.shift()();
+      await observed;
+      assert.equal(finished.error, undefined);
+      assert.equal(finished.clock, TIME);
+    } finally {
+      fs.fsync = realFsync;
+      for (const open of gates) open();
+    }
   });
 
   it("with finish signals 'applied' it finishes at once, and the commit follows", async () => {

@@ -35,7 +35,17 @@ describe('OEE signal journal', () => {
     assert.deepEqual(decodeJournal(bytes, names), expected);
   });
 
+  it('reads rows of the first layout (six float64s a signal) that a crash left before an upgrade', () => {
+    const t = Date.parse('2026-03-02T06:00:00Z');
+    const old = new Float64Array([0, t, 0, -1, NaN, NaN, 1, t + 500, 2, 2, NaN, NaN, 0, t + 900, -1, -1, 4, 1]);
+    assert.deepEqual(decodeJournal(Buffer.from(old.buffer), JSON.stringify(['WS-1', 'WS-2', 'E7'])), [
+      ['WS-1', t, 'running', null, null, null],
+      ['WS-2', t + 500, 'faulted', 'E7', null, null],
+      ['WS-1', t + 900, null, null, 4, 1],
+    ]);
+  });
+
   it('refuses a row in a format it did not write', () => {
-    assert.throws(() => decodeJournal(Buffer.from([0, 0, 0, 0, 0, 0, 0, 0]), '[]'), /unknown row format 0/);
+    assert.throws(() => decodeJournal(Buffer.from([7, 0, 0, 0, 0, 0, 0, 0]), '[]'), /unknown row format 7/);
   });
 });

@@ -1,0 +1,50 @@
+// The OEE recorder after a commit that fails: signals keep being saved afterwards, and what the
+// failed commit would have saved is saved by the next one, so a restart loses nothing.
+const assert = require('node:assert/strict');
+const Database = require('better-sqlite3');
+const { OeeEngine, OeeRecorder, OeeRepository, parseOeeConfig } = require('../../dist/lib/oee');
+const { openTempStore } = require('../support/store');
+
+const config = parseOeeConfig({
+  line: 'L1',
+  workstations: [{ id: 'WS-1', idealCycleTimeSeconds: 10 }, { id: 'WS-2', idealCycleTimeSeconds: 10 }],
+  calendar: { timeZone: 'UTC', shifts: [{ name: 'early', days: ['mon'], start: '06:00', end: '14:00' }] },
+});
+const T = Date.parse('2026-03-02T07:00:00Z');
+
+function recorderOn(store) {
+  const engine = new OeeEngine(config);
+  const recorder = new OeeRecorder(store, engine, new OeeRepository(store, 'L1'), { checkpointMs: 3_600_000, commitSpacingMs: 0, onEvents: () => undefined });
+  recorder.restore();
+  return { engine, recorder };
+}
+
+describe('OeeRecorder after a failed commit', () => {
+  let store;
+  afterEach(() => store?.close());
+
+  it('schedules the next commit, which saves every state whole: a restart loses no count', async () => {
+    store = openTempStore();
+    store.db.pragma('busy_timeout = 20');
+    const { recorder } = recorderOn(store);
+    recorder.signal('WS-1', T, 'running', null, null);
+    recorder.signal('WS-2', T, 'running', null, null);
+    await recorder.persist(); // the first commit: a checkpoint
+
+    // Another process holds the write lock: the next commit cannot begin.
+    const other = new Database(store.file);
+    other.exec('BEGIN IMMEDIATE');
+    recorder.signal('WS-1', T + 1000, null, null, { first: 5 });
+    await assert.rejects(recorder.persist(), /locked|busy/i);
+    other.exec('ROLLBACK');
+    other.close();
+
+    recorder.signal('WS-2', T + 2000, null, null, { first: 3 });
+    await recorder.persist(); // not stuck on the failed one
+
+    const restarted = recorderOn(store);
+    restarted.engine.advance(T + 3000);
+    assert.equal(restarted.engine.snapshot('WS-1').shift.counts.good, 5, 'the counts of the failed commit survive');
+    assert.equal(restarted.engine.snapshot('WS-2').shift.counts.good, 3);
+  });
+});
