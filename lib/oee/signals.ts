@@ -186,41 +186,44 @@ export class SignalParser {
     };
   }
 
-  // Runs for every machine signal: nothing is allocated on the way unless the signal is refused.
+  // Runs for every machine signal: nothing is allocated on the way unless the signal is refused,
+  // and each field is read once (payload shapes vary, so every read is a polymorphic lookup).
   private signal(msg: InputMessage, now: number): OeeCommand {
     const p = this.check(this.validateSignal, msg.payload, 'machine signal') as {
       workstation: string; time?: unknown; state?: MachineState; running?: boolean; faultCode?: string | number | null; good?: number; total?: number; reject?: number;
     };
+    const { workstation, time: payloadTime, state: reported, running, faultCode: fault, good, total, reject } = p;
     let errors: FieldError[] | null = null;
-    if (!this.workstations.has(p.workstation)) {
-      errors = withError(errors, { field: 'payload.workstation', rule: 'knownWorkstation', message: `'${p.workstation}' is not a workstation of line ${this.config.line}` });
+    if (!this.workstations.has(workstation)) {
+      errors = withError(errors, { field: 'payload.workstation', rule: 'knownWorkstation', message: `'${workstation}' is not a workstation of line ${this.config.line}` });
     }
-    if (p.state !== undefined && p.running !== undefined) errors = withError(errors, { field: 'payload.running', rule: 'oneStateSource', message: 'give state or running, not both' });
+    if (reported !== undefined && running !== undefined) errors = withError(errors, { field: 'payload.running', rule: 'oneStateSource', message: 'give state or running, not both' });
     const totalScheme = this.config.countScheme === 'total-reject';
-    const first = totalScheme ? p.total : p.good;
-    if ((totalScheme ? p.good : p.total) !== undefined) {
+    const first = totalScheme ? total : good;
+    if ((totalScheme ? good : total) !== undefined) {
       const [firstField, wrongField] = totalScheme ? ['total', 'good'] : ['good', 'total'];
       errors = withError(errors, { field: `payload.${wrongField}`, rule: 'countScheme', message: `the count scheme is ${this.config.countScheme}: send ${firstField} and reject` });
     }
     if (this.config.counterMode === 'absolute') {
       if (first !== undefined && !this.inCounterRange(first)) errors = withError(errors, this.counterRangeError(totalScheme ? 'total' : 'good'));
-      if (p.reject !== undefined && !this.inCounterRange(p.reject)) errors = withError(errors, this.counterRangeError('reject'));
+      if (reject !== undefined && !this.inCounterRange(reject)) errors = withError(errors, this.counterRangeError('reject'));
     }
-    const counts = first !== undefined || p.reject !== undefined ? { first, reject: p.reject } : null;
-    if (p.state === undefined && p.running === undefined && counts === null) {
+    const counts = first !== undefined || reject !== undefined ? { first, reject } : null;
+    if (reported === undefined && running === undefined && counts === null) {
       errors = withError(errors, { field: 'payload', rule: 'signalContent', message: 'a signal carries state, running or counts' });
     }
     let time = NaN;
     try {
-      time = this.time(p.time ?? msg.sourceTimestamp, p.time === undefined && msg.sourceTimestamp !== undefined ? 'sourceTimestamp' : 'payload.time', now);
+      const sourceTimestamp = payloadTime === undefined ? msg.sourceTimestamp : undefined;
+      time = this.time(payloadTime ?? sourceTimestamp, payloadTime === undefined && sourceTimestamp !== undefined ? 'sourceTimestamp' : 'payload.time', now);
     } catch (err) {
       for (const error of (err as ValidationError).errors) errors = withError(errors, error);
     }
     if (errors !== null) throw inputError(errors, 'machine signal');
-    let state: MachineState | null = p.state ?? null;
-    const faultCode = p.faultCode === undefined || p.faultCode === null || p.faultCode === '' || p.faultCode === 0 ? null : String(p.faultCode);
-    if (p.running !== undefined) state = p.running ? 'running' : faultCode !== null ? 'faulted' : 'stopped';
-    return { kind: 'signal', workstation: p.workstation, time, state, faultCode, counts };
+    const faultCode = fault === undefined || fault === null || fault === '' || fault === 0 ? null : String(fault);
+    let state: MachineState | null = reported ?? null;
+    if (running !== undefined) state = running ? 'running' : faultCode !== null ? 'faulted' : 'stopped';
+    return { kind: 'signal', workstation, time, state, faultCode, counts };
   }
 
   private inCounterRange(value: number): boolean {
