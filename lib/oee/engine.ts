@@ -1,4 +1,4 @@
-import { ShiftCalendar, type Period } from './calendar';
+import { ShiftCalendar, type Period, type ShiftInstance } from './calendar';
 import { addTime, addTotals, computeMetrics, emptyTotals, type TimeCategory, type Totals } from './totals';
 import type {
   Downtime, LineSnapshot, MachineState, OeeConfig, OeeOp, Product, ReasonShare, StateReport, TrackedState,
@@ -450,31 +450,17 @@ export class OeeEngine {
   // ---- snapshots -----------------------------------------------------------------------------
 
   /**
-   * Windows of a workstation at `at` (≥ its clock): what is booked plus the open interval up to
-   * `at`, provisionally (a short stop counts as a micro-stop until it outlasts the threshold).
+   * Adds a workstation's windows at `at` (≥ its clock) into `shift` (of `current`, the shift at
+   * `at`), `order` and `hour`, each skipped when null: what is booked plus the open interval up to
+   * `at`, provisionally (a short stop counts as a micro-stop until it outlasts the threshold). A
+   * line adds every workstation straight into its sums, without a copy of each on the way.
    */
-  private windows(ws: WorkstationState, at: number): { shift: Totals | null; order: Totals | null; hour: Totals; shiftId: string | null } {
-    const current = this.calendar.shiftAt(at);
-    const shift = current ? emptyTotals() : null;
-    const order = ws.order ? emptyTotals() : null;
-    const hour = emptyTotals();
-    this.addWindows(ws, at, shift, order, hour);
-    return { shift, order, hour, shiftId: current?.id ?? null };
-  }
-
-  /**
-   * Adds a workstation's windows at `at` into `shift` (the shift current at `at`), `order` and
-   * `hour`, each skipped when null. A line adds every workstation straight into its sums: no copy
-   * of each workstation's totals on the way.
-   */
-  private addWindows(ws: WorkstationState, at: number, shift: Totals | null, order: Totals | null, hour: Totals): void {
+  private addWindows(ws: WorkstationState, at: number, current: ShiftInstance | null, shift: Totals | null, order: Totals | null, hour: Totals): void {
     this.bookTo(ws, Math.min(at, ws.clock));
-    const current = this.calendar.shiftAt(at);
-    if (current === null) shift = null;
+    // Callers pass `shift` only with a current shift, `order` only with an open order.
     const booked = shift && ws.shifts[current!.id];
     if (booked) addTotals(shift!, booked.totals);
-    if (ws.order === null) order = null;
-    else if (order) addTotals(order, ws.order.totals);
+    if (order) addTotals(order, ws.order!.totals);
     const hourStart = hourStartOf(at);
     const from = hourStart / MINUTE;
     const to = Math.floor(at / MINUTE);
@@ -539,9 +525,10 @@ export class OeeEngine {
   snapshot(id: string, at = this.lineClock()): WorkstationSnapshot | null {
     const ws = this.states.get(id);
     if (!ws) return null;
-    const w = this.windows(ws, Math.max(at, ws.clock));
     const time = Math.max(at, ws.clock);
     const current = this.calendar.shiftAt(time);
+    const w = { shift: current ? emptyTotals() : null, order: ws.order ? emptyTotals() : null, hour: emptyTotals() };
+    this.addWindows(ws, time, current, w.shift, w.order, w.hour);
     return {
       scope: 'workstation',
       line: this.config.line,
@@ -567,7 +554,8 @@ export class OeeEngine {
     for (const ws of list) {
       const time = Math.max(at, ws.clock);
       // The line's shift is the one current at `at`: a workstation whose clock is past it adds no shift time.
-      this.addWindows(ws, time, current !== null && this.calendar.shiftAt(time)?.id === current.id ? shift : null, null, hour);
+      const wsShift = this.calendar.shiftAt(time);
+      this.addWindows(ws, time, wsShift, current !== null && wsShift?.id === current.id ? shift : null, null, hour);
       states[ws.id] = this.stateReport(ws, time).state;
     }
     return {

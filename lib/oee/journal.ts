@@ -19,6 +19,20 @@ const REJECT_32 = 64;
 
 const fitsInt32 = (value: number) => (value | 0) === value;
 
+/** Writes a count at `p`: an int32 where it fits, else a float64. Returns the bytes written. */
+function putCount(view: DataView, p: number, value: number): 4 | 8 {
+  if (fitsInt32(value)) {
+    view.setInt32(p, value, true);
+    return 4;
+  }
+  view.setFloat64(p, value, true);
+  return 8;
+}
+
+function getCount(view: DataView, p: number, is32: boolean): number {
+  return is32 ? view.getInt32(p, true) : view.getFloat64(p, true);
+}
+
 /**
  * The signals of one group commit, packed into a byte buffer: workstation and fault code as indexes
  * into a name list, the time as milliseconds after the batch's first signal, counts as 32-bit
@@ -86,26 +100,14 @@ export class JournalBatch {
       p += 4;
     }
     if (first !== null) {
-      flags |= HAS_FIRST;
-      if (fitsInt32(first)) {
-        flags |= FIRST_32;
-        view.setInt32(p, first, true);
-        p += 4;
-      } else {
-        view.setFloat64(p, first, true);
-        p += 8;
-      }
+      const bytes = putCount(view, p, first);
+      flags |= bytes === 4 ? HAS_FIRST | FIRST_32 : HAS_FIRST;
+      p += bytes;
     }
     if (reject !== null) {
-      flags |= HAS_REJECT;
-      if (fitsInt32(reject)) {
-        flags |= REJECT_32;
-        view.setInt32(p, reject, true);
-        p += 4;
-      } else {
-        view.setFloat64(p, reject, true);
-        p += 8;
-      }
+      const bytes = putCount(view, p, reject);
+      flags |= bytes === 4 ? HAS_REJECT | REJECT_32 : HAS_REJECT;
+      p += bytes;
     }
     view.setUint8(at, flags);
     this.length = p;
@@ -160,12 +162,12 @@ function decodePacked(view: DataView, names: string[]): JournaledSignal[] {
     }
     let first: number | null = null;
     if (flags & HAS_FIRST) {
-      first = flags & FIRST_32 ? view.getInt32(p, true) : view.getFloat64(p, true);
+      first = getCount(view, p, (flags & FIRST_32) !== 0);
       p += flags & FIRST_32 ? 4 : 8;
     }
     let reject: number | null = null;
     if (flags & HAS_REJECT) {
-      reject = flags & REJECT_32 ? view.getInt32(p, true) : view.getFloat64(p, true);
+      reject = getCount(view, p, (flags & REJECT_32) !== 0);
       p += flags & REJECT_32 ? 4 : 8;
     }
     out.push([workstation, time, state, faultCode, first, reject]);

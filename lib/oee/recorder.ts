@@ -49,14 +49,13 @@ export class OeeRecorder {
   }
 
   /**
-   * The hot path: applies a machine signal in memory, journals it and schedules the commit that
-   * makes it durable (`persist()` returns that commit, the same one for every signal until it
-   * runs). Tells whether the workstation's state changed.
+   * The hot path: applies a machine signal in memory and journals it for the next commit, which
+   * `persist()` schedules and returns (the same one for every signal until it runs). Tells
+   * whether the workstation's state changed.
    */
   signal(workstation: string, time: number, state: MachineState | null, faultCode: string | null, counts: CountInput | null): boolean {
     const changed = this.engine.signal(workstation, time, state, faultCode, counts);
     this.journal.push(workstation, time, state, faultCode, counts?.first ?? null, counts?.reject ?? null);
-    if (this.commit === null) this.persist();
     return changed;
   }
 

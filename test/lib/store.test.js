@@ -2,7 +2,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const Database = require('better-sqlite3');
 const { MesStore, StoreVersionError, StoreClosedError, acquireStore, ALL_COMPONENTS } = require('../../dist/lib/store');
-const { openTempStore, tempDbFile } = require('../support/store');
+const { openTempStore, tempDbFile, holdFsyncs } = require('../support/store');
 
 const widgets = (versions) => ({
   name: 'widgets',
@@ -43,16 +43,11 @@ describe('MesStore', () => {
   });
 
   describe('durable acknowledgement: the WAL fsync, off the main thread', () => {
-    const realFsync = fs.fsync;
-    let gates;
-    beforeEach(() => {
-      gates = [];
-      // Hold each fsync of the WAL until the test opens its gate; the real fsync then runs.
-      fs.fsync = (fd, callback) => gates.push(() => realFsync(fd, callback));
-    });
-    afterEach(() => { fs.fsync = realFsync; });
+    let fsyncs;
+    beforeEach(() => { fsyncs = holdFsyncs(); });
+    afterEach(() => fsyncs.restore());
     const openGate = async () => {
-      gates.shift()();
+      fsyncs.openNext();
       await new Promise((resolve) => setTimeout(resolve, 50));
     };
     const tick = () => new Promise((resolve) => setImmediate(resolve));
@@ -64,7 +59,7 @@ describe('MesStore', () => {
       await tick();
       await tick();
       assert.equal(store.readEvents(0, 10).length, 1, 'committed (visible) at once');
-      assert.equal(gates.length, 1, 'one fsync of the WAL under way');
+      assert.equal(fsyncs.pending, 1, 'one fsync of the WAL under way');
       assert.equal(answered, false, 'not acknowledged before that fsync returns');
       await openGate();
       await done;
@@ -83,10 +78,10 @@ describe('MesStore', () => {
         await tick();
       }
       assert.equal(store.readEvents(0, 10).length, 4, 'three more commits while the first fsync runs');
-      assert.equal(gates.length, 1, 'and no second fsync yet');
+      assert.equal(fsyncs.pending, 1, 'and no second fsync yet');
       await openGate();
       await first;
-      assert.equal(gates.length, 1, 'one fsync for the three batches that waited');
+      assert.equal(fsyncs.pending, 1, 'one fsync for the three batches that waited');
       let laterDone = false;
       Promise.all(later).then(() => { laterDone = true; });
       await tick();
@@ -98,7 +93,7 @@ describe('MesStore', () => {
     it('a failed fsync fails its batches, and the store refuses all later work until it is opened again', async () => {
       store = openTempStore();
       let failing = true;
-      fs.fsync = (fd, callback) => setImmediate(() => (failing ? callback(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' })) : realFsync(fd, callback)));
+      fs.fsync = (fd, callback) => setImmediate(() => (failing ? callback(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' })) : fsyncs.realFsync(fd, callback)));
       await assert.rejects(store.transact((s) => s.appendEvent({ type: 'test.lost' })), { name: 'StoreSyncError', message: /EIO.*restart or redeploy/ });
       // Linux may have dropped the pages a failed fsync did not write; a later fsync that succeeds
       // would not prove them durable.

@@ -5,7 +5,7 @@
 const assert = require('node:assert/strict');
 const Database = require('better-sqlite3');
 const { helper, oeeFlow, catchNode, storeNode, oeeNode } = require('./harness');
-const { tempDbFile } = require('../support/store');
+const { tempDbFile, holdFsyncs } = require('../support/store');
 const { hooks } = require('@node-red/util');
 
 const TIME = '2026-03-02T07:00:00.000Z';
@@ -54,24 +54,20 @@ describe('mes-oee finishing signals', () => {
 
   it('by default a signal finishes only once the commit holding it is durable (its WAL fsync has returned)', async () => {
     await load(dbFile);
-    const fs = require('node:fs');
-    const realFsync = fs.fsync;
-    const gates = [];
-    fs.fsync = (fd, callback) => gates.push(() => realFsync(fd, callback));
+    const fsyncs = holdFsyncs();
     try {
       let finished = null;
       const observed = sendAndObserve(dbFile).then((seen) => { finished = seen; });
-      for (let i = 0; i < 50 && gates.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
-      assert.equal(gates.length, 1, 'the commit is waiting for its fsync');
+      for (let i = 0; i < 50 && fsyncs.pending === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.equal(fsyncs.pending, 1, 'the commit is waiting for its fsync');
       await new Promise((resolve) => setTimeout(resolve, 50));
       assert.equal(finished, null, 'not finished while the fsync has not returned');
-      gates.shift()();
+      fsyncs.openNext();
       await observed;
       assert.equal(finished.error, undefined);
       assert.equal(finished.clock, TIME);
     } finally {
-      fs.fsync = realFsync;
-      for (const open of gates) open();
+      fsyncs.restore();
     }
   });
 

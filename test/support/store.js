@@ -12,4 +12,23 @@ function openTempStore(options = {}) {
   return MesStore.open(options.file || tempDbFile(), { components: ALL_COMPONENTS, ...options });
 }
 
-module.exports = { openTempStore, tempDbFile };
+/**
+ * Holds every fsync (the store's WAL sync) until the test opens it: `pending` counts the held
+ * ones, `openNext()` lets the oldest run, `restore()` puts the real fsync back and lets all run.
+ */
+function holdFsyncs() {
+  const realFsync = fs.fsync;
+  const held = [];
+  fs.fsync = (fd, callback) => held.push(() => realFsync(fd, callback));
+  return {
+    realFsync,
+    get pending() { return held.length; },
+    openNext() { held.shift()(); },
+    restore() {
+      fs.fsync = realFsync;
+      while (held.length > 0) held.shift()();
+    },
+  };
+}
+
+module.exports = { openTempStore, tempDbFile, holdFsyncs };
