@@ -1,7 +1,7 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import { OeeEngine, OeeRecorder, OeeRepository, parseOeeConfig, reasonPaths, SignalParser, type OeeCommand } from '../../lib/oee';
 import type { StoreLease, StoredEvent } from '../../lib/store';
-import { bindInput, SharedCompletion, statusText, type Send, type StoreProvider } from '../shared/adapter';
+import { bindInput, closeAfter, reportSetupFailure, SharedCompletion, statusText, type Send, type StoreProvider } from '../shared/adapter';
 
 interface OeeNodeDef extends NodeDef {
   store: string;
@@ -86,8 +86,7 @@ export = function register(RED: NodeAPI): void {
     } catch (err) {
       lease?.release();
       lease = undefined;
-      node.error(err);
-      node.status({ fill: 'red', shape: 'ring', text: statusText((err as Error).message) });
+      reportSetupFailure(node, err);
       return;
     }
     const store = lease.store;
@@ -239,17 +238,17 @@ export = function register(RED: NodeAPI): void {
     node.on('close', (done: () => void) => {
       if (timer) clearInterval(timer);
       if (changeTimer) clearTimeout(changeTimer);
-      input.settle()
+      // Messages in flight first, then the states saved whole, so a restart needs no journal.
+      const saved = input.settle()
         .then(() => {
           recorder.checkpointNext();
           return recorder.persist();
         })
-        .catch((err: unknown) => node.error(err))
-        .finally(() => {
-          lease?.release();
-          lease = undefined;
-          done();
-        });
+        .catch((err: unknown) => node.error(err));
+      closeAfter([saved], () => {
+        lease?.release();
+        lease = undefined;
+      }, done);
     });
   }
 
