@@ -11,7 +11,8 @@
 // signal every 500 ms; the run covers about 3 h of one shift, across a break); 90 % count
 // increments, 10 % state signals repeating the current state; a running workstation stops with
 // probability 1/2,000 per signal (70 % for 30 s: micro-stops, 30 % for 10 min: downtime).
-// Environment: OEE_BENCH_SIGNALS (default 1,000,000), OEE_BENCH_CHUNK, OEE_BENCH_DURABILITY.
+// Environment: OEE_BENCH_SIGNALS (default 1,000,000), OEE_BENCH_CHUNK, OEE_BENCH_DURABILITY,
+// OEE_BENCH_MODES (a comma list of finish settings to run, default both).
 const v8 = require('node:v8');
 const vm = require('node:vm');
 const fs = require('node:fs');
@@ -36,7 +37,7 @@ const STATES = ['stopped', 'faulted', 'setup', 'idle'];
 const MODES = [
   { id: 'oee-applied', finishSignals: 'applied', label: "mes-oee, finish signals 'applied' (plant flows)" },
   { id: 'oee-durable', finishSignals: 'durable', label: "mes-oee, finish signals 'durable' (default)" },
-];
+].filter(({ finishSignals }) => !process.env.OEE_BENCH_MODES || process.env.OEE_BENCH_MODES.split(',').includes(finishSignals));
 
 const config = {
   line: 'BENCH',
@@ -175,7 +176,7 @@ function engineRate(count) {
   const t0 = process.hrtime.bigint();
   for (let k = 0; k < count; k++) {
     const c = parser.parse(stream.next(), now);
-    engine.signal(c.workstation, c.time, c.state, c.faultCode, c.counts);
+    engine.signalAt(c.index, c.time, c.state, c.faultCode, c.first, c.reject);
     if (k % CHUNK === 0) { engine.drainOps(); engine.drainDirty(); }
   }
   return count / (Number(process.hrtime.bigint() - t0) / 1e9);

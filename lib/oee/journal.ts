@@ -35,7 +35,8 @@ function getCount(view: DataView, p: number, is32: boolean): number {
 
 /**
  * The signals of one group commit, packed into a byte buffer: workstation and fault code as indexes
- * into a name list, the time as milliseconds after the batch's first signal, counts as 32-bit
+ * into a name list (the line's workstations first, by their index, so the hot path looks nothing
+ * up; fault codes after them), the time as milliseconds after the batch's first signal, counts as 32-bit
  * integers where they fit. A count increment takes 15 bytes. This runs for every signal on the hot
  * path, and its size is what every commit writes (at 300,000 signals/s, 4.5 MB/s instead of the
  * 14 MB/s that six float64s a signal took).
@@ -46,8 +47,18 @@ export class JournalBatch {
   private length = HEADER_BYTES;
   private count = 0;
   private base = 0;
-  private readonly names: string[] = [];
-  private readonly nameIndex = new Map<string, number>();
+  private readonly names: string[];
+  private readonly nameIndex: Map<string, number>;
+  private readonly workstations: number;
+
+  /** `workstations`: the names of the indexes that `push` takes. */
+  constructor(workstations: readonly string[]) {
+    // Workstations are the line's configured ones: far fewer than the 65,536 a record can name.
+    if (workstations.length > 0x10000) throw new RangeError('OEE signal journal: more than 65,536 workstations');
+    this.names = [...workstations];
+    this.workstations = workstations.length;
+    this.nameIndex = new Map(workstations.map((name, i) => [name, i]));
+  }
 
   get size(): number {
     return this.count;
@@ -63,22 +74,21 @@ export class JournalBatch {
     return index;
   }
 
-  push(workstation: string, time: number, state: MachineState | null, faultCode: string | null, first: number | null, reject: number | null): void {
+  /** Appends a signal of the workstation with index `workstation` in the constructor's list. */
+  push(workstation: number, time: number, state: MachineState | null, faultCode: string | null, first: number | null, reject: number | null): void {
     if (this.length + MAX_RECORD_BYTES > this.bytes.length) {
       const grown = new Uint8Array(this.bytes.length * 2);
       grown.set(this.bytes.subarray(0, this.length));
       this.bytes = grown;
       this.view = new DataView(grown.buffer);
     }
+    if (!(workstation >= 0 && workstation < this.workstations)) throw new RangeError(`OEE signal journal: no workstation ${workstation}`);
     if (this.count === 0) this.base = time;
     const view = this.view;
     const at = this.length;
     let p = at + 1;
     let flags = 0;
-    const ws = this.name(workstation);
-    // Workstations are the line's configured ones: far fewer than 65,536 names in one batch.
-    if (ws > 0xffff) throw new RangeError('OEE signal journal: more than 65,536 names in one commit');
-    view.setUint16(p, ws, true);
+    view.setUint16(p, workstation, true);
     p += 2;
     const offset = time - this.base;
     if (fitsInt32(offset)) {

@@ -1,5 +1,5 @@
 import type { MesStore, StoredEvent } from '../store';
-import type { CountInput, OeeEngine } from './engine';
+import type { OeeEngine } from './engine';
 import { JournalBatch } from './journal';
 import type { OeeRepository } from './repository';
 import type { MachineState } from './types';
@@ -23,7 +23,9 @@ export interface RecorderOptions {
  * join the next commit, so a busy line pays fewer fsyncs; an idle one commits at once.
  */
 export class OeeRecorder {
-  private journal = new JournalBatch();
+  private journal: JournalBatch;
+  /** The line's workstations, by the index signals carry (the configuration order). */
+  private readonly workstations: readonly string[];
   private checkpointDue = true;
   private lastCheckpoint = 0;
   private lastCommitAt = 0;
@@ -34,7 +36,10 @@ export class OeeRecorder {
     private readonly engine: OeeEngine,
     private readonly repo: OeeRepository,
     private readonly options: RecorderOptions,
-  ) {}
+  ) {
+    this.workstations = engine.config.workstations.map((w) => w.id);
+    this.journal = new JournalBatch(this.workstations);
+  }
 
   /**
    * Loads the last checkpoint and applies the journaled signals again. What they produced
@@ -43,7 +48,9 @@ export class OeeRecorder {
   restore(): void {
     this.engine.restore(this.repo.loadStates());
     for (const [ws, time, state, faultCode, first, reject] of this.repo.loadJournal()) {
-      this.engine.signal(ws, time, state, faultCode, first === null && reject === null ? null : { first: first ?? undefined, reject: reject ?? undefined });
+      // A workstation no longer configured is skipped, as restore() skips its state.
+      const index = this.engine.indexOf(ws);
+      if (index >= 0 && index < this.workstations.length) this.engine.signalAt(index, time, state, faultCode, first, reject);
     }
     this.engine.drainOps();
   }
@@ -51,11 +58,12 @@ export class OeeRecorder {
   /**
    * The hot path: applies a machine signal in memory and journals it for the next commit, which
    * `persist()` schedules and returns (the same one for every signal until it runs). Tells
-   * whether the workstation's state changed.
+   * whether the workstation's state changed. `workstation` is its index in the line's
+   * configuration (`engine.indexOf`); counts are null where the signal has none.
    */
-  signal(workstation: string, time: number, state: MachineState | null, faultCode: string | null, counts: CountInput | null): boolean {
-    const changed = this.engine.signal(workstation, time, state, faultCode, counts);
-    this.journal.push(workstation, time, state, faultCode, counts?.first ?? null, counts?.reject ?? null);
+  signal(workstation: number, time: number, state: MachineState | null, faultCode: string | null, first: number | null, reject: number | null): boolean {
+    const changed = this.engine.signalAt(workstation, time, state, faultCode, first, reject);
+    this.journal.push(workstation, time, state, faultCode, first, reject);
     return changed;
   }
 
@@ -88,7 +96,7 @@ export class OeeRecorder {
     this.commit = null;
     this.lastCommitAt = Date.now();
     const signals = this.journal;
-    this.journal = new JournalBatch();
+    this.journal = new JournalBatch(this.workstations);
     const events = this.repo.write(s, this.engine.drainOps());
     if (this.checkpointDue || this.lastCommitAt - this.lastCheckpoint >= this.options.checkpointMs) {
       this.repo.checkpoint(this.engine.drainDirty());

@@ -2,11 +2,11 @@ import type { ValidateFunction } from 'ajv';
 import { createAjv, toFieldErrors } from '../util/json-schema';
 import { ValidationError, type FieldError } from '../util/errors';
 import { MACHINE_STATES, type MachineState, type OeeConfig } from './types';
-import type { CountInput } from './engine';
 
 /** What one input message asks of the OEE node. */
 export type OeeCommand =
-  | { kind: 'signal'; workstation: string; time: number; state: MachineState | null; faultCode: string | null; counts: CountInput | null }
+  /** `index`: the workstation's place in the line's configuration; counts null where not sent. */
+  | { kind: 'signal'; workstation: string; index: number; time: number; state: MachineState | null; faultCode: string | null; first: number | null; reject: number | null }
   | { kind: 'tick'; time: number; workstation?: string }
   | { kind: 'operation-started'; workstation: string; time: number; orderId: string | null; operationKey: string | null; material: string | null; idealCycleTimeSeconds: number | null }
   | { kind: 'operation-completed'; workstation: string; time: number; orderId: string | null; operationKey: string | null }
@@ -109,7 +109,8 @@ const dispatchEventSchema = {
 export class SignalParser {
   private readonly config: OeeConfig;
   private readonly reasons: Set<string>;
-  private readonly workstations: Set<string>;
+  /** Workstation id → its index in the configuration (the engine's and the journal's). */
+  private readonly workstations: Map<string, number>;
   private readonly validateSignal: ValidateFunction;
   private readonly validateTick: ValidateFunction;
   private readonly validateClassify: ValidateFunction;
@@ -120,7 +121,7 @@ export class SignalParser {
   constructor(config: OeeConfig, reasons: Set<string>) {
     this.config = config;
     this.reasons = reasons;
-    this.workstations = new Set(config.workstations.map((w) => w.id));
+    this.workstations = new Map(config.workstations.map((w, i) => [w.id, i]));
     const ajv = createAjv();
     this.validateSignal = ajv.compile(signalSchema);
     this.validateTick = ajv.compile(tickSchema);
@@ -165,8 +166,10 @@ export class SignalParser {
       default:
         break;
     }
-    if (isDispatchEvent(payload)) return this.dispatchEvent(payload, now);
-    return this.signal(msg, now);
+    // A payload with signal fields only is a signal: the hot path, with no look for a dispatch event's fields.
+    const signalFieldsOnly = hasSignalFieldsOnly(payload);
+    if (!signalFieldsOnly && isDispatchEvent(payload)) return this.dispatchEvent(payload, now);
+    return this.signal(msg, signalFieldsOnly, now);
   }
 
   private dispatchEvent(payload: { type: string }, now: number): OeeCommand {
@@ -188,13 +191,25 @@ export class SignalParser {
 
   // Runs for every machine signal: nothing is allocated on the way unless the signal is refused,
   // and each field is read once (payload shapes vary, so every read is a polymorphic lookup).
-  private signal(msg: InputMessage, now: number): OeeCommand {
-    const p = this.check(this.validateSignal, msg.payload, 'machine signal') as {
+  private signal(msg: InputMessage, signalFieldsOnly: boolean, now: number): OeeCommand {
+    const payload = msg.payload as {
       workstation: string; time?: unknown; state?: MachineState; running?: boolean; faultCode?: string | number | null; good?: number; total?: number; reject?: number;
     };
-    const { workstation, time: payloadTime, state: reported, running, faultCode: fault, good, total, reject } = p;
+    // The schema (signalSchema) checked in code, each field read once; the compiled validator runs
+    // only for a payload that fails here, to name what is wrong (or to accept what this is unsure of).
+    if (!signalFieldsOnly) this.check(this.validateSignal, payload, 'machine signal');
+    const { workstation, time: payloadTime, state: reported, running, faultCode: fault, good, total, reject } = payload;
+    if (!(typeof workstation === 'string' && workstation.length > 0
+      && (payloadTime === undefined || typeof payloadTime === 'string' || isFiniteNumber(payloadTime))
+      && (reported === undefined || STATE_NAMES.has(reported))
+      && (running === undefined || typeof running === 'boolean')
+      && (fault === undefined || fault === null || typeof fault === 'string' || isFiniteNumber(fault))
+      && isCount(good) && isCount(total) && isCount(reject))) {
+      this.check(this.validateSignal, payload, 'machine signal');
+    }
     let errors: FieldError[] | null = null;
-    if (!this.workstations.has(workstation)) {
+    const index = this.workstations.get(workstation);
+    if (index === undefined) {
       errors = withError(errors, { field: 'payload.workstation', rule: 'knownWorkstation', message: `'${workstation}' is not a workstation of line ${this.config.line}` });
     }
     if (reported !== undefined && running !== undefined) errors = withError(errors, { field: 'payload.running', rule: 'oneStateSource', message: 'give state or running, not both' });
@@ -208,8 +223,7 @@ export class SignalParser {
       if (first !== undefined && !this.inCounterRange(first)) errors = withError(errors, this.counterRangeError(totalScheme ? 'total' : 'good'));
       if (reject !== undefined && !this.inCounterRange(reject)) errors = withError(errors, this.counterRangeError('reject'));
     }
-    const counts = first !== undefined || reject !== undefined ? { first, reject } : null;
-    if (reported === undefined && running === undefined && counts === null) {
+    if (reported === undefined && running === undefined && first === undefined && reject === undefined) {
       errors = withError(errors, { field: 'payload', rule: 'signalContent', message: 'a signal carries state, running or counts' });
     }
     let time = NaN;
@@ -223,7 +237,7 @@ export class SignalParser {
     const faultCode = fault === undefined || fault === null || fault === '' || fault === 0 ? null : String(fault);
     let state: MachineState | null = reported ?? null;
     if (running !== undefined) state = running ? 'running' : faultCode !== null ? 'faulted' : 'stopped';
-    return { kind: 'signal', workstation, time, state, faultCode, counts };
+    return { kind: 'signal', workstation, index: index!, time, state, faultCode, first: first ?? null, reject: reject ?? null };
   }
 
   private inCounterRange(value: number): boolean {
@@ -268,6 +282,25 @@ function withError(errors: FieldError[] | null, error: FieldError): FieldError[]
   if (errors === null) return [error];
   errors.push(error);
   return errors;
+}
+
+const STATE_NAMES: ReadonlySet<unknown> = new Set(MACHINE_STATES);
+
+const isFiniteNumber = (value: unknown) => typeof value === 'number' && Number.isFinite(value);
+const isCount = (value: unknown) => value === undefined || (isFiniteNumber(value) && (value as number) >= 0);
+
+/** Whether `payload` is an object whose keys are all fields of a machine signal (signalSchema's). */
+function hasSignalFieldsOnly(payload: unknown): boolean {
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return false;
+  for (const key in payload) {
+    switch (key) {
+      case 'workstation': case 'time': case 'state': case 'running': case 'faultCode': case 'good': case 'total': case 'reject':
+        break;
+      default:
+        return false;
+    }
+  }
+  return true;
 }
 
 function isDispatchEvent(payload: unknown): payload is { type: string } {

@@ -217,7 +217,7 @@ export = function register(RED: NodeAPI): void {
     const input = bindInput(node, (msg, send) => {
       const command = parser.parse(msg as NodeMessageInFlow & { sourceTimestamp?: unknown }, Date.now());
       if (command.kind !== 'signal') return run(command, msg, send);
-      if (recorder.signal(command.workstation, command.time, command.state, command.faultCode, command.counts)) stateChanged(command.workstation);
+      if (recorder.signal(command.index, command.time, command.state, command.faultCode, command.first, command.reject)) stateChanged(command.workstation);
       return finishing(recorder.persist());
     });
 

@@ -15,19 +15,21 @@ describe('OEE signal journal', () => {
       ['WS-1', t0 + 2000, null, null, 0.5, -1], // not integers: kept as float64
       ['WS-2', t0 + 2001, 'faulted', 'E-17', 65_535, 12],
     ];
-    const batch = new JournalBatch();
-    for (const s of signals) batch.push(...s);
+    const workstations = ['WS-1', 'WS-2', 'WS-3'];
+    const batch = new JournalBatch(workstations);
+    for (const [ws, ...rest] of signals) batch.push(workstations.indexOf(ws), ...rest);
     assert.equal(batch.size, signals.length);
     const { signals: bytes, names } = batch.encode();
     assert.deepEqual(decodeJournal(bytes, names), signals);
   });
 
   it('grows past its first buffer without losing a signal', () => {
-    const batch = new JournalBatch();
+    const workstations = Array.from({ length: 50 }, (_, i) => `WS-${i}`);
+    const batch = new JournalBatch(workstations);
     const expected = [];
     for (let i = 0; i < 20_000; i++) {
-      const s = [`WS-${i % 50}`, 1_772_431_200_000 + i * 10, i % 7 === 0 ? 'stopped' : null, null, i % 3, i % 11 === 0 ? 1 : 0];
-      expected.push(s);
+      const s = [i % 50, 1_772_431_200_000 + i * 10, i % 7 === 0 ? 'stopped' : null, null, i % 3, i % 11 === 0 ? 1 : 0];
+      expected.push([workstations[s[0]], ...s.slice(1)]);
       batch.push(...s);
     }
     const { signals: bytes, names } = batch.encode();
@@ -43,6 +45,10 @@ describe('OEE signal journal', () => {
       ['WS-2', t + 500, 'faulted', 'E7', null, null],
       ['WS-1', t + 900, null, null, 4, 1],
     ]);
+  });
+
+  it('refuses a workstation index it has no name for', () => {
+    assert.throws(() => new JournalBatch(['WS-1']).push(1, 0, 'running', null, null, null), /no workstation 1/);
   });
 
   it('refuses a row in a format it did not write', () => {

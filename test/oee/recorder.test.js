@@ -27,19 +27,19 @@ describe('OeeRecorder after a failed commit', () => {
     store = openTempStore();
     store.db.pragma('busy_timeout = 20');
     const { recorder } = recorderOn(store);
-    recorder.signal('WS-1', T, 'running', null, null);
-    recorder.signal('WS-2', T, 'running', null, null);
+    recorder.signal(0, T, 'running', null, null, null); // WS-1
+    recorder.signal(1, T, 'running', null, null, null); // WS-2
     await recorder.persist(); // the first commit: a checkpoint
 
     // Another process holds the write lock: the next commit cannot begin.
     const other = new Database(store.file);
     other.exec('BEGIN IMMEDIATE');
-    recorder.signal('WS-1', T + 1000, null, null, { first: 5 });
+    recorder.signal(0, T + 1000, null, null, 5, null);
     await assert.rejects(recorder.persist(), /locked|busy/i);
     other.exec('ROLLBACK');
     other.close();
 
-    recorder.signal('WS-2', T + 2000, null, null, { first: 3 });
+    recorder.signal(1, T + 2000, null, null, 3, null);
     await recorder.persist(); // not stuck on the failed one
 
     const restarted = recorderOn(store);
