@@ -7,12 +7,17 @@
 // shipped plant flows run it: done() once applied, the group commit follows within 25 ms) and
 // 'durable' (the default: done() after that commit). Commits run on the main thread throughout,
 // so their cost is in both rates; the next run starts only after the last one.
-// The stream: 50 workstations, event time advancing 10 ms per signal (each workstation gets a
-// signal every 500 ms; the run covers about 3 h of one shift, across a break); 90 % count
-// increments, 10 % state signals repeating the current state; a running workstation stops with
-// probability 1/2,000 per signal (70 % for 30 s: micro-stops, 30 % for 10 min: downtime).
-// Environment: OEE_BENCH_SIGNALS (default 1,000,000), OEE_BENCH_CHUNK, OEE_BENCH_DURABILITY,
-// OEE_BENCH_MODES (a comma list of finish settings to run, default both).
+// The stream: the issue's plant, 50 workstations sending 10,000 signals per second of event time
+// (20 tags × 10 Hz each), so event time advances 1 ms every 10 signals, after an hour of sparse
+// history in the warm-up; the run starts shortly before the 09:00 break and crosses it. 90 % count increments, 10 % state signals repeating the
+// current state; a running workstation stops once per 1,000 s of event time on average (70 % for
+// 30 s: micro-stops, 30 % for 10 min: downtime). OEE_BENCH_EVENT_RATE=100 replays the stream of
+// earlier runs: event time 100 times faster per signal (each workstation a signal every 500 ms,
+// about 3 h of the shift), so per-minute work (minute buckets, the last-hour window) comes 100
+// times as often per signal as in the plant.
+// Environment: OEE_BENCH_SIGNALS (default 1,000,000), OEE_BENCH_EVENT_RATE (signals per second of
+// event time, default 10,000), OEE_BENCH_CHUNK, OEE_BENCH_DURABILITY, OEE_BENCH_MODES (a comma
+// list of finish settings to run, default both).
 const v8 = require('node:v8');
 const vm = require('node:vm');
 const fs = require('node:fs');
@@ -29,10 +34,28 @@ const WORKSTATIONS = 50;
 const TOTAL = Number(process.env.OEE_BENCH_SIGNALS || 1_000_000);
 const WARMUP = 50_000;
 const ROUNDS = 9;
-const ROUND = 100_000; // 50,000 + TOTAL + ROUNDS × ROUND signals at 10 ms must stay inside the early shift (2,160,000)
+const ROUND = 100_000;
+const EVENT_RATE = Number(process.env.OEE_BENCH_EVENT_RATE || 10_000);
+/** Signals each OEE node takes in one run: the warm-up, the long run and its rounds. */
+const PER_NODE = WARMUP + TOTAL + ROUNDS * ROUND;
 const CHUNK = Number(process.env.OEE_BENCH_CHUNK || 2_000);
 const MAX_IN_FLIGHT = 20_000;
-const START = Date.parse('2026-03-02T07:00:00Z');
+/**
+ * The warm-up begins with an hour of history, a signal per workstation every 5 s, so that every
+ * workstation has a full last hour of minute buckets (what each checkpoint saves), as in a plant
+ * that has been running for a while.
+ */
+const HISTORY = 36_000;
+const HOUR = 3_600_000;
+// The early shift runs 05:00–13:00 UTC (06:00–14:00 in Berlin), its break at 08:00 UTC: start so
+// that the break comes after three quarters of the signals, or an hour into the shift when they last longer.
+const BREAK = Date.parse('2026-03-02T08:00:00Z');
+const START = Math.max(Date.parse('2026-03-02T06:00:00Z'), BREAK - Math.round((0.75 * (PER_NODE - HISTORY) * 1000) / EVENT_RATE));
+if (START + ((PER_NODE - HISTORY) * 1000) / EVENT_RATE > Date.parse('2026-03-02T13:00:00Z')) throw new Error('the signals must stay inside the early shift: fewer signals or a higher OEE_BENCH_EVENT_RATE');
+/** Event time of signal `i`: the hour of history, then EVENT_RATE signals a second. */
+const timeOf = (i) => (i < HISTORY ? START - HOUR + Math.floor((i * HOUR) / HISTORY) : START + Math.floor(((i - HISTORY) * 1000) / EVENT_RATE));
+/** A running workstation stops once per 1,000 s of event time on average. */
+const stopProbability = (i) => (WORKSTATIONS * (i < HISTORY ? HOUR / HISTORY / 1000 : 1 / EVENT_RATE)) / 1000;
 const STATES = ['stopped', 'faulted', 'setup', 'idle'];
 const MODES = [
   { id: 'oee-applied', finishSignals: 'applied', label: "mes-oee, finish signals 'applied' (plant flows)" },
@@ -41,7 +64,8 @@ const MODES = [
 
 const config = {
   line: 'BENCH',
-  workstations: Array.from({ length: WORKSTATIONS }, (_, i) => ({ id: `WS-${i}`, idealCycleTimeSeconds: 0.4 })),
+  // Ideal: a piece per 1.25 signal slots of a workstation (0.4 s with the earlier runs' stream), so OEE stays plausible.
+  workstations: Array.from({ length: WORKSTATIONS }, (_, i) => ({ id: `WS-${i}`, idealCycleTimeSeconds: (0.8 * WORKSTATIONS) / EVENT_RATE })),
   calendar: {
     timeZone: 'Europe/Berlin',
     shifts: [
@@ -66,7 +90,8 @@ function signalStream() {
     get good() { return good; },
     next() {
       const ws = i % WORKSTATIONS;
-      const time = START + i * 10;
+      const time = timeOf(i);
+      const stop = stopProbability(i);
       i += 1;
       const s = state[ws];
       const workstation = `WS-${ws}`;
@@ -75,7 +100,7 @@ function signalStream() {
         return { payload: { workstation, time, state: 'running' } };
       }
       const r = random();
-      if (r < 0.0005 && s.state === 'running') {
+      if (r < stop && s.state === 'running') {
         s.state = STATES[Math.floor(random() * STATES.length)];
         s.until = time + (random() < 0.7 ? 30_000 : 600_000); // micro-stop or long stop
         return { payload: { workstation, time, state: s.state, faultCode: s.state === 'faulted' ? 'E1' : undefined } };
