@@ -12,9 +12,9 @@ const config = parseOeeConfig({
 });
 const T = Date.parse('2026-03-02T07:00:00Z');
 
-function recorderOn(store) {
+function recorderOn(store, options = {}) {
   const engine = new OeeEngine(config);
-  const recorder = new OeeRecorder(store, engine, new OeeRepository(store, 'L1'), { checkpointMs: 3_600_000, commitSpacingMs: 0, onEvents: () => undefined });
+  const recorder = new OeeRecorder(store, engine, new OeeRepository(store, 'L1'), { checkpointMs: 3_600_000, commitSpacingMs: 0, commitBatchSignals: 1000, onEvents: () => undefined, ...options });
   recorder.restore();
   return { engine, recorder };
 }
@@ -46,5 +46,29 @@ describe('OeeRecorder after a failed commit', () => {
     restarted.engine.advance(T + 3000);
     assert.equal(restarted.engine.snapshot('WS-1').shift.counts.good, 5, 'the counts of the failed commit survive');
     assert.equal(restarted.engine.snapshot('WS-2').shift.counts.good, 3);
+  });
+});
+
+describe('OeeRecorder commit spacing', () => {
+  let store;
+  afterEach(() => store?.close());
+
+  it('starts a commit that waits for its spacing once the batch size of signals waits for it', async () => {
+    store = openTempStore();
+    // Spacing of an hour: the second commit can only come from the batch size (the test times out otherwise).
+    const { recorder } = recorderOn(store, { commitSpacingMs: 3_600_000, commitBatchSignals: 5 });
+    recorder.signal(0, T, 'running', null, null, null);
+    await recorder.persist(); // the first commit does not wait: nothing came before it
+    let committed = false;
+    for (let i = 1; i <= 4; i++) {
+      recorder.signal(0, T + i * 1000, null, null, 1, null);
+      recorder.persist().then(() => { committed = true; });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(committed, false, 'four signals wait for the spacing');
+    recorder.signal(0, T + 5000, null, null, 1, null);
+    await recorder.persist();
+    const journaled = new OeeRepository(store, 'L1').loadJournal();
+    assert.deepEqual(journaled.map(([ws, time, , , first]) => [ws, time, first]), [1, 2, 3, 4, 5].map((i) => ['WS-1', T + i * 1000, 1]));
   });
 });
