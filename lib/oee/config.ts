@@ -1,4 +1,5 @@
 import { createAjv, validateOrThrow } from '../util/json-schema';
+import { ValidationError, type FieldError } from '../util/errors';
 import type { OeeConfig, ReasonNode } from './types';
 
 const hhmm = { type: 'string', pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' };
@@ -89,6 +90,14 @@ const validateConfig = ajv.compile(configSchema);
 /** Validates an OEE configuration (the node's settings) and fills in the defaults. */
 export function parseOeeConfig(input: unknown): OeeConfig {
   const config = validateOrThrow<Partial<OeeConfig> & Pick<OeeConfig, 'line' | 'workstations' | 'calendar'>>(validateConfig, input, 'OEE configuration');
+  // A workstation is known by its id, and by its place in this list on the hot path: one id, one place.
+  const seen = new Set<string>();
+  const duplicates: FieldError[] = [];
+  config.workstations.forEach((ws, i) => {
+    if (seen.has(ws.id)) duplicates.push({ field: `workstations[${i}].id`, rule: 'unique', message: `'${ws.id}' is listed before` });
+    seen.add(ws.id);
+  });
+  if (duplicates.length > 0) throw new ValidationError(duplicates, 'OEE configuration');
   return { ...OEE_DEFAULTS, ...config };
 }
 

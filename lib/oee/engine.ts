@@ -178,6 +178,11 @@ export class OeeEngine {
     return ops;
   }
 
+  /** Operations drained for a commit that failed: they go first into the next one. */
+  requeueOps(ops: OeeOp[]): void {
+    this.ops = ops.concat(this.ops);
+  }
+
   /** After a failed save: every workstation's state must be saved again. */
   markAllDirty(): void {
     for (const id of this.states.keys()) this.markDirty(this.slotOf(id));
@@ -218,7 +223,10 @@ export class OeeEngine {
     return this.signalAt(this.slotOf(id).index, t, state, faultCode, counts?.first ?? null, counts?.reject ?? null);
   }
 
-  /** Index of workstation `id` for `signalAt`: its place in the configuration (-1: not configured). */
+  /**
+   * Index of workstation `id` for `signalAt`: its place in the configuration. A workstation the
+   * configuration does not list has one only after `signal` or `startOperation` added it (-1 before).
+   */
   indexOf(id: string): number {
     const slot = this.slotById.get(id);
     return slot === undefined ? -1 : slot.index;

@@ -2,7 +2,12 @@ import type { MesStore, StoredEvent } from '../store';
 import type { OeeEngine } from './engine';
 import { JournalBatch } from './journal';
 import type { OeeRepository } from './repository';
-import type { MachineState } from './types';
+import type { MachineState, OeeOp } from './types';
+
+/** The engine operations a commit's unit wrote, once it ran to its end. */
+interface WrittenOps {
+  ops: OeeOp[] | null;
+}
 
 export interface RecorderOptions {
   /** How often the workstation states are saved whole; signals in between go to the journal. */
@@ -87,6 +92,7 @@ export class OeeRecorder {
       return this.commit;
     }
     const wait = this.lastCommitAt + this.options.commitSpacingMs - Date.now();
+    const written: WrittenOps = { ops: null };
     const pending = wait > 0
       ? new Promise<void>((resolve) => {
         const start = () => {
@@ -96,27 +102,32 @@ export class OeeRecorder {
         };
         const timer = setTimeout(start, wait);
         this.startNow = start;
-      }).then(() => this.store.transact((s) => this.unit(s)))
-      : this.store.transact((s) => this.unit(s));
+      }).then(() => this.store.transact((s) => this.unit(s, written)))
+      : this.store.transact((s) => this.unit(s, written));
     this.commit = pending;
     // A failed commit rejects every caller awaiting it, so each message reaches Catch nodes there.
     // Its journal rows (and the states of a checkpoint) are gone with it: the next commit saves
-    // every workstation's applied state whole instead. If it failed before its unit ran (a busy
-    // database, a closed store), it is no longer the pending commit either.
+    // every workstation's applied state whole instead. The engine operations its unit wrote
+    // (intervals, downtimes, shift summaries) are given back to the engine for the next commit
+    // when the transaction failed after the unit (a full disk, an I/O error), not when the unit
+    // itself failed (it would fail again with every later commit). If the commit failed before
+    // its unit ran (a busy database, a closed store), it is no longer the pending commit either.
     pending.then((events) => this.options.onEvents(events), () => {
       if (this.commit === pending) this.commit = null;
+      if (written.ops !== null) this.engine.requeueOps(written.ops);
       this.engine.markAllDirty();
       this.checkpointDue = true;
     });
     return pending;
   }
 
-  private unit(s: MesStore): StoredEvent[] {
+  private unit(s: MesStore, written: WrittenOps): StoredEvent[] {
     this.commit = null;
     this.lastCommitAt = Date.now();
     const signals = this.journal;
     this.journal = new JournalBatch(this.workstations);
-    const events = this.repo.write(s, this.engine.drainOps());
+    const ops = this.engine.drainOps();
+    const events = this.repo.write(s, ops);
     if (this.checkpointDue || this.lastCommitAt - this.lastCheckpoint >= this.options.checkpointMs) {
       this.repo.checkpoint(this.engine.drainDirty());
       this.checkpointDue = false;
@@ -124,6 +135,7 @@ export class OeeRecorder {
     } else {
       this.repo.journal(signals);
     }
+    written.ops = ops;
     return events;
   }
 }

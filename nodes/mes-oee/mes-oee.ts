@@ -33,8 +33,12 @@ interface OeeNodeDef extends NodeDef {
 
 /** Least time between two commits of one OEE node while signals keep coming. */
 const COMMIT_SPACING_MS = 25;
-/** ... unless this many signals wait for the next commit (see OeeRecorder). */
-const COMMIT_BATCH_SIGNALS = 1000;
+/**
+ * ... unless this many signals wait for the next commit, with finish signals 'durable': each
+ * holds its message until then (see OeeRecorder). With 'applied' none does, and fewer, larger
+ * commits cost less.
+ */
+const DURABLE_COMMIT_BATCH_SIGNALS = 1000;
 /** Least time between two snapshots sent for state changes (the periodic ones come on top). */
 const CHANGE_SNAPSHOT_SPACING_MS = 100;
 
@@ -82,7 +86,7 @@ export = function register(RED: NodeAPI): void {
       recorder = new OeeRecorder(lease.store, engine, repo, {
         checkpointMs: num(def.checkpointSeconds, 1) * 1000,
         commitSpacingMs: COMMIT_SPACING_MS,
-        commitBatchSignals: COMMIT_BATCH_SIGNALS,
+        commitBatchSignals: def.finishSignals === 'applied' ? Infinity : DURABLE_COMMIT_BATCH_SIGNALS,
         onEvents: (events) => sendEvents(events),
       });
       recorder.restore();

@@ -49,6 +49,34 @@ describe('OeeRecorder after a failed commit', () => {
   });
 });
 
+describe('OeeRecorder after a commit that failed after its unit ran', () => {
+  let store;
+  afterEach(() => store?.close());
+
+  it('writes the intervals and downtimes of that commit with the next one: none is lost', async () => {
+    store = openTempStore();
+    const { recorder } = recorderOn(store);
+    recorder.signal(0, T, 'running', null, null, null);
+    await recorder.persist();
+    recorder.signal(0, T + 60_000, 'faulted', 'E1', null, null); // closes an interval of running
+    recorder.signal(0, T + 600_000, 'running', null, null, null); // closes a 9-minute fault: downtime
+    // The transaction fails after the unit ran, as a COMMIT on a full disk does.
+    const original = store.db.transaction;
+    store.db.transaction = (fn) => original.call(store.db, (...args) => {
+      fn(...args);
+      throw new Error('disk I/O error (simulated)');
+    });
+    await assert.rejects(recorder.persist(), /simulated/);
+    store.db.transaction = original;
+    assert.deepEqual(store.readEvents(0, 100).filter((e) => e.type.startsWith('oee.')), [], 'nothing of it was stored');
+    await recorder.persist();
+    // Running 07:00–07:01, faulted 07:01–07:06 (a downtime), then unknown: no signal for the 5-minute signal timeout.
+    assert.deepEqual(store.readEvents(0, 100).map((e) => `${e.type} ${e.payload.state} ${e.payload.seconds ?? ''}`.trim()), [
+      'oee.interval running 60', 'oee.downtime.started faulted', 'oee.interval faulted 300', 'oee.downtime.ended faulted 300', 'oee.interval unknown 240',
+    ]);
+  });
+});
+
 describe('OeeRecorder commit spacing', () => {
   let store;
   afterEach(() => store?.close());

@@ -38,6 +38,12 @@ describe('OEE machine signal parsing', () => {
     });
   }
 
+  it('refuses a configuration that lists a workstation twice (signals would reach the wrong one)', () => {
+    assert.throws(() => parseOeeConfig({
+      line: 'L1', workstations: [{ id: 'A' }, { id: 'B' }, { id: 'A' }], calendar: { timeZone: 'UTC', shifts: [] },
+    }), /workstations\[2\]\.id: 'A' is listed before \[rule: unique\]/);
+  });
+
   it('reads every field of a well-formed signal, the workstation with its index in the configuration', () => {
     assert.deepEqual(parse({ workstation: 'WS-2', time, state: 'faulted', faultCode: 17, good: 3, reject: 1 }), {
       kind: 'signal', workstation: 'WS-2', index: 1, time: now, state: 'faulted', faultCode: '17', first: 3, reject: 1,
