@@ -64,6 +64,14 @@ export class JournalBatch {
     return this.count;
   }
 
+  /** Empties the batch for the next commit, keeping its buffer and the workstations' names. */
+  clear(): void {
+    for (let i = this.workstations; i < this.names.length; i++) this.nameIndex.delete(this.names[i]);
+    this.names.length = this.workstations;
+    this.length = HEADER_BYTES;
+    this.count = 0;
+  }
+
   private name(value: string): number {
     let index = this.nameIndex.get(value);
     if (index === undefined) {

@@ -34,7 +34,8 @@ export interface RecorderOptions {
  * for (it copies each held message from one young generation space to the other).
  */
 export class OeeRecorder {
-  private journal: JournalBatch;
+  /** The signals since the last commit; emptied by each commit. */
+  private readonly journal: JournalBatch;
   /** The line's workstations, by the index signals carry (the configuration order). */
   private readonly workstations: readonly string[];
   private checkpointDue = true;
@@ -124,18 +125,23 @@ export class OeeRecorder {
   private unit(s: MesStore, written: WrittenOps): StoredEvent[] {
     this.commit = null;
     this.lastCommitAt = Date.now();
-    const signals = this.journal;
-    this.journal = new JournalBatch(this.workstations);
-    const ops = this.engine.drainOps();
-    const events = this.repo.write(s, ops);
-    if (this.checkpointDue || this.lastCommitAt - this.lastCheckpoint >= this.options.checkpointMs) {
-      this.repo.checkpoint(this.engine.drainDirty());
-      this.checkpointDue = false;
-      this.lastCheckpoint = this.lastCommitAt;
-    } else {
-      this.repo.journal(signals);
+    try {
+      const ops = this.engine.drainOps();
+      const events = this.repo.write(s, ops);
+      if (this.checkpointDue || this.lastCommitAt - this.lastCheckpoint >= this.options.checkpointMs) {
+        this.repo.checkpoint(this.engine.drainDirty());
+        this.checkpointDue = false;
+        this.lastCheckpoint = this.lastCommitAt;
+      } else {
+        this.repo.journal(this.journal);
+      }
+      written.ops = ops;
+      return events;
+    } finally {
+      // Written (its row holds a copy) or included in the checkpoint; after a failure the next
+      // commit saves every state whole. One buffer for every commit: at hundreds of commits a
+      // second, a new one each time is what they would allocate most.
+      this.journal.clear();
     }
-    written.ops = ops;
-    return events;
   }
 }

@@ -47,6 +47,19 @@ describe('OEE signal journal', () => {
     ]);
   });
 
+  it('starts empty again after clear(): the next commit writes only its own signals and fault codes', () => {
+    const t0 = Date.parse('2026-03-02T06:00:00Z');
+    const batch = new JournalBatch(['WS-1', 'WS-2']);
+    for (let i = 0; i < 5000; i++) batch.push(i % 2, t0 + i, 'faulted', `E${i}`, null, null); // grows the buffer
+    batch.clear();
+    assert.equal(batch.size, 0);
+    batch.push(1, t0 + 9000, 'faulted', 'E7', null, null);
+    batch.push(0, t0 + 9001, null, null, 2, 0);
+    const { signals: bytes, names } = batch.encode();
+    assert.deepEqual(JSON.parse(names), ['WS-1', 'WS-2', 'E7']);
+    assert.deepEqual(decodeJournal(bytes, names), [['WS-2', t0 + 9000, 'faulted', 'E7', null, null], ['WS-1', t0 + 9001, null, null, 2, 0]]);
+  });
+
   it('refuses a workstation index it has no name for', () => {
     assert.throws(() => new JournalBatch(['WS-1']).push(1, 0, 'running', null, null, null), /no workstation 1/);
   });
