@@ -5,7 +5,6 @@ const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const runtimeFlags = require('../scripts/runtime-flags');
 const { freePort, repoRoot } = require('../test/support/runtime');
 const { mb } = require('./support');
 
@@ -29,7 +28,7 @@ async function measure(label, extraEnv, userDir = fs.mkdtempSync(path.join(os.tm
     ...extraEnv,
   };
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [...runtimeFlags, path.join(repoRoot, 'scripts', 'start.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(repoRoot, 'scripts', 'start.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const sinceStart = () => Number(process.hrtime.bigint() - started) / 1e6;
   const flowsStarted = new Promise((resolve, reject) => {

@@ -6,7 +6,6 @@ const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
-const runtimeFlags = require('../../scripts/runtime-flags');
 
 const repoRoot = path.join(__dirname, '..', '..');
 
@@ -59,7 +58,7 @@ async function startRuntime(options = {}) {
     MES_MQTT_URL: `mqtt://127.0.0.1:${await freePort()}`,
     ...options.env,
   };
-  const child = spawn(process.execPath, [...runtimeFlags, path.join(repoRoot, 'scripts', 'start.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(repoRoot, 'scripts', 'start.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d) => { output += d; });
   child.stderr.on('data', (d) => { output += d; });
