@@ -254,7 +254,9 @@ async function run() {
       console.log(`  memory at start:  ${memory()}`);
       const result = await pump(runtime, id, stream, TOTAL, (rate) => console.log(`  memory at middle: ${memory()} (first half ${formatRate(rate)})`));
       console.log(`  memory at end:    ${memory()}`);
-      console.log(`  ${formatRate(result.rate)} (${result.seconds.toFixed(1)} s) = ${(result.rate / passthrough.rate).toFixed(2)} × passthrough; goal ≥ 50,000/s and ≥ 0.70 ×`);
+      // One passthrough run, seconds or minutes earlier: the load of a shared machine moves in between,
+      // so the ratio to compare is the alternating rounds' below.
+      console.log(`  ${formatRate(result.rate)} (${result.seconds.toFixed(1)} s) = ${(result.rate / passthrough.rate).toFixed(2)} × the passthrough run above; goal ≥ 50,000/s (the ≥ 0.70 × goal: see the rounds)`);
     }
     // The machine is shared: alternate short rounds so every node sees the same load, and compare
     // each OEE round with the passthrough round just before it.
