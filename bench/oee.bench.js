@@ -129,6 +129,8 @@ function flow(dbFile) {
       countScheme: 'good-reject', futureToleranceSeconds: 300, finishSignals, x: 100, y: 100 + 50 * i, wires: [[], [], []],
     })),
     { id: 'change', type: 'change', z: 'tab', rules: [{ t: 'set', p: 'passed', pt: 'msg', to: 'true', tot: 'bool' }], x: 100, y: 200, wires: [[]] },
+    { id: 'at-once', type: 'bench-deferred-done', z: 'tab', defer: false, x: 100, y: 250, wires: [] },
+    { id: 'deferred', type: 'bench-deferred-done', z: 'tab', defer: true, x: 100, y: 300, wires: [] },
   ];
 }
 
@@ -141,6 +143,7 @@ async function startEmbedded() {
   const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mes-bench-'));
   fs.mkdirSync(path.join(userDir, 'node_modules'));
   fs.symlinkSync(path.join(__dirname, '..'), path.join(userDir, 'node_modules', 'node-red-contrib-mes'), 'dir');
+  fs.symlinkSync(path.join(__dirname, 'fixtures', 'deferred-done'), path.join(userDir, 'node_modules', 'mes-bench-deferred-done'), 'dir');
   fs.writeFileSync(path.join(userDir, 'package.json'), JSON.stringify({ name: 'mes-bench', private: true }));
   fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flow(path.join(userDir, 'mes.db'))));
   const RED = require('node-red');
@@ -157,7 +160,7 @@ async function startEmbedded() {
     finished[event.node.id] = (finished[event.node.id] ?? 0) + 1;
     for (const waiter of completed) waiter(event);
   });
-  for (let i = 0; i < 100 && !MODES.every(({ id }) => RED.nodes.getNode(id)); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+  for (let i = 0; i < 100 && ![...MODES.map(({ id }) => id), 'at-once', 'deferred'].every((id) => RED.nodes.getNode(id)); i++) await new Promise((resolve) => setTimeout(resolve, 100));
   return { RED, finished, completed, node: (id) => RED.nodes.getNode(id) };
 }
 
@@ -204,7 +207,7 @@ async function pump(runtime, id, stream, count, onMiddle) {
   while (finishedNow() < sent) await new Promise((resolve) => setImmediate(resolve));
   // Commits run on the main thread all through the run, so their cost is in the rate. With
   // 'applied', the last one (at most 25 ms of signals) is still to come: wait for it here too.
-  if (id !== 'change') await snapshotOf(runtime, id);
+  if (id.startsWith('oee-')) await snapshotOf(runtime, id);
   return { rate, seconds };
 }
 
@@ -259,23 +262,35 @@ async function run() {
       console.log(`  ${formatRate(result.rate)} (${result.seconds.toFixed(1)} s) = ${(result.rate / passthrough.rate).toFixed(2)} × the passthrough run above; goal ≥ 50,000/s (the ≥ 0.70 × goal: see the rounds)`);
     }
     // The machine is shared: alternate short rounds so every node sees the same load, and compare
-    // each OEE round with the passthrough round just before it.
-    const ratios = Object.fromEntries(MODES.map(({ id }) => [id, []]));
+    // each round with the passthrough round just before it. Two nodes that do no work, one calling
+    // done() at once, one as 'durable' does (bench/fixtures/deferred-done): what deferring costs alone.
+    const measured = [
+      ...MODES,
+      { id: 'at-once', finishSignals: 'no-work', label: 'no work, done() at once (bench/fixtures/deferred-done)' },
+      { id: 'deferred', finishSignals: 'no-work-deferred', label: "no work, done() deferred as with 'durable' (bench/fixtures/deferred-done)" },
+    ];
+    const ratios = Object.fromEntries(measured.map(({ id }) => [id, []]));
     const changeStream = signalStream();
+    for (const id of ['at-once', 'deferred']) {
+      streams[id] = signalStream();
+      await pump(runtime, id, streams[id], WARMUP);
+    }
     for (let round = 1; round <= ROUNDS; round++) {
       const line = [];
-      for (const { id, finishSignals } of MODES) {
+      for (const { id, finishSignals } of measured) {
         const base = await pump(runtime, 'change', changeStream, ROUND);
         const ours = await pump(runtime, id, streams[id], ROUND);
         ratios[id].push(ours.rate / base.rate);
-        line.push(`passthrough ${formatRate(base.rate)}, ${finishSignals} ${formatRate(ours.rate)} = ${(ours.rate / base.rate).toFixed(2)} ×`);
+        line.push(`${finishSignals} ${(ours.rate / base.rate).toFixed(2)} × (${formatRate(ours.rate)} / ${formatRate(base.rate)})`);
       }
       console.log(`round ${round}: ${line.join('; ')}`);
     }
-    for (const { id, label } of MODES) {
+    for (const { id, label } of measured) {
       const r = ratios[id];
       console.log(`median of ${ROUNDS} alternating rounds, ${label}: ${percentile(r, 50).toFixed(2)} × passthrough (quartiles ${percentile(r, 25).toFixed(2)}–${percentile(r, 75).toFixed(2)}; ${r.filter((x) => x >= 0.7).length} of ${ROUNDS} rounds ≥ 0.70)`);
     }
+    const perRound = (a, b) => ratios[a].map((x, i) => x / ratios[b][i]);
+    console.log(`deferring done() alone (no work, deferred / at once, per round): median ${percentile(perRound('deferred', 'at-once'), 50).toFixed(2)}; 'durable' / 'applied': median ${percentile(perRound('oee-durable', 'oee-applied'), 50).toFixed(2)}`);
     for (const { id, finishSignals } of MODES) {
       const shift = (await snapshotOf(runtime, id)).line.shift;
       const counted = shift.counts.good + shift.counts.outsidePlannedTime.good; // all signals fall in one shift
