@@ -1,21 +1,16 @@
 // Snapshots on state changes: a dashboard or an andon flow sees every change, promptly, without
 // the line being summed again for each machine's change.
 const assert = require('node:assert/strict');
-const { helper, loadLine } = require('./harness');
-const { tempDbFile } = require('../support/store');
+const { helper, loadLine, useOeeRuntime } = require('./harness');
 
 const DAY = '2026-03-02';
 const settle = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('mes-oee snapshots on state changes', () => {
-  let dbFile;
-  before((done) => { helper.startServer(done); });
-  after((done) => { helper.stopServer(done); });
-  beforeEach(() => { dbFile = tempDbFile(); });
-  afterEach(async () => { await helper.unload(); });
+  const dbFile = useOeeRuntime();
 
   it('sends a snapshot after each change; changes close together share one; a repeated state sends none', async () => {
-    const line = await loadLine(dbFile, DAY, { workstations: [{ id: 'WS-1', idealCycleTimeSeconds: 30 }, { id: 'WS-2', idealCycleTimeSeconds: 30 }] });
+    const line = await loadLine(dbFile(), DAY, { workstations: [{ id: 'WS-1', idealCycleTimeSeconds: 30 }, { id: 'WS-2', idealCycleTimeSeconds: 30 }] });
     const sent = [];
     helper.getNode('snapshots').on('input', (msg) => sent.push(msg));
     const lineSnapshots = () => sent.filter((m) => m.topic === 'oee/snapshot/line/LINE-1');

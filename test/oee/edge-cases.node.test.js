@@ -2,22 +2,17 @@
 // performance above 100 %, counts during a planned stop, signal loss, out-of-order and duplicate
 // signals, and garbled signals (clear error, nothing changed, the node keeps running).
 const assert = require('node:assert/strict');
-const { helper, loadLine } = require('./harness');
-const { tempDbFile } = require('../support/store');
+const { loadLine, useOeeRuntime } = require('./harness');
 
 const DAY = '2026-03-02';
 
 describe('mes-oee edge cases', () => {
-  let dbFile;
-  before((done) => { helper.startServer(done); });
-  after((done) => { helper.stopServer(done); });
-  beforeEach(() => { dbFile = tempDbFile(); });
-  afterEach(async () => { await helper.unload(); });
+  const dbFile = useOeeRuntime();
 
   const ws1 = async (line) => (await line.snapshot()).workstations['WS-1'];
 
   it('no planned time: a planned stop all shift gives null A, P, OEE (not 0 or NaN); counts in it are reported apart', async () => {
-    const line = await loadLine(dbFile, DAY);
+    const line = await loadLine(dbFile(), DAY);
     line.signal('WS-1', '06:00:00', { state: 'planned-stop' });
     line.signal('WS-1', '08:00:00', { good: 4 });
     line.tick('14:00:00');
@@ -29,7 +24,7 @@ describe('mes-oee edge cases', () => {
   });
 
   it('no shift at all (a holiday): the snapshot has no shift window', async () => {
-    const line = await loadLine(dbFile, '2026-03-06');
+    const line = await loadLine(dbFile(), '2026-03-06');
     line.signal('WS-1', '08:00:00', { state: 'running' });
     line.tick('09:00:00');
     const snap = await ws1(line);
@@ -41,7 +36,7 @@ describe('mes-oee edge cases', () => {
 
   /* Running 06:00–07:00 (3 600 s planned and run) with no counts: P = 0 / 3 600 = 0, Q has nothing to judge (null), OEE = 0. */
   it('no counts: performance and OEE are 0, quality is null', async () => {
-    const line = await loadLine(dbFile, DAY);
+    const line = await loadLine(dbFile(), DAY);
     line.signal('WS-1', '06:00:00', { state: 'running' });
     line.tick('07:00:00');
     const { shift } = await ws1(line);
@@ -55,7 +50,7 @@ describe('mes-oee edge cases', () => {
    * show it, and the state tag needs checking.
    */
   it('counts without run time: A = 0, P null, OEE from good ideal time, flagged countsWithoutRunTime', async () => {
-    const line = await loadLine(dbFile, DAY);
+    const line = await loadLine(dbFile(), DAY);
     line.signal('WS-1', '06:00:00', { good: 30 });
     line.signal('WS-1', '06:30:00', { good: 30 });
     line.tick('07:00:00');
@@ -74,7 +69,7 @@ describe('mes-oee edge cases', () => {
 
   /* 06:00–07:00 running, 150 counts × 30 s ideal = 4 500 s of ideal time in 3 600 s: P = 1.25, reported and flagged. */
   it('performance above 100 % is reported as such and flagged', async () => {
-    const line = await loadLine(dbFile, DAY);
+    const line = await loadLine(dbFile(), DAY);
     line.signal('WS-1', '06:00:00', { state: 'running' });
     line.signal('WS-1', '06:59:00', { good: 150 });
     line.tick('07:00:00');
@@ -90,7 +85,7 @@ describe('mes-oee edge cases', () => {
    * 06:00–08:00 = 7 200 s. A count at 08:30 brings the machine back to the last reported state.
    */
   it('signal loss turns the state unknown after the timeout, never counted as running', async () => {
-    const line = await loadLine(dbFile, DAY, { node: { signalTimeoutSeconds: 3600 } });
+    const line = await loadLine(dbFile(), DAY, { node: { signalTimeoutSeconds: 3600 } });
     line.signal('WS-1', '06:00:00', { state: 'running' });
     line.signal('WS-1', '07:00:00', { good: 10 });
     line.tick('08:30:00');
@@ -108,7 +103,7 @@ describe('mes-oee edge cases', () => {
   });
 
   it('ignores duplicates and late state signals, keeps late increments, and counts the late ones', async () => {
-    const line = await loadLine(dbFile, DAY);
+    const line = await loadLine(dbFile(), DAY);
     line.signal('WS-1', '06:00:00', { state: 'running' });
     line.signal('WS-1', '06:00:00', { state: 'running' }); // duplicate
     line.signal('WS-1', '06:30:00', { state: 'stopped' });
@@ -138,7 +133,7 @@ describe('mes-oee edge cases', () => {
   ];
   for (const [name, payload, field, rule] of garbled) {
     it(`refuses ${name}: ${field} / ${rule} through Catch, changes nothing, keeps running`, async () => {
-      const line = await loadLine(dbFile, DAY);
+      const line = await loadLine(dbFile(), DAY);
       line.signal('WS-1', '06:00:00', { state: 'running' });
       const before = await ws1(line);
       line.send(undefined, payload);
@@ -156,7 +151,7 @@ describe('mes-oee edge cases', () => {
   }
 
   it('refuses a classification outside the reason tree and an unknown downtime id', async () => {
-    const line = await loadLine(dbFile, DAY);
+    const line = await loadLine(dbFile(), DAY);
     line.send('oee/classify', { downtimeId: 'WS-1@2026-03-02T07:00:00.000Z', reason: 'weather' });
     line.send('oee/classify', { downtimeId: 'WS-1@2026-03-02T07:00:00.000Z', reason: 'mechanical/jam' });
     // The second refusal comes from the store (no such downtime), after a commit and its fsync.
@@ -169,7 +164,7 @@ describe('mes-oee edge cases', () => {
 
   /* Scheme total + reject, absolute counters: total 1 000 → 1 120 (+120), reject 10 → 14 (+4): good = 120 − 4 = 116. */
   it('reads total and reject counters: good = total − reject', async () => {
-    const line = await loadLine(dbFile, DAY, { node: { countScheme: 'total-reject', counterMode: 'absolute' } });
+    const line = await loadLine(dbFile(), DAY, { node: { countScheme: 'total-reject', counterMode: 'absolute' } });
     line.signal('WS-1', '06:00:00', { state: 'running', total: 1000, reject: 10 });
     line.signal('WS-1', '07:00:00', { total: 1120, reject: 14 });
     const { shift } = await ws1(line);
@@ -179,7 +174,7 @@ describe('mes-oee edge cases', () => {
 
   /* Setup 06:00–06:20 then running; startup window 600 s: 3 rejects at 06:25 are startup rejects (reduced yield), 2 at 07:00 are defects. */
   it('books rejects within the startup window after a setup as reduced yield', async () => {
-    const line = await loadLine(dbFile, DAY, { node: { startupWindowSeconds: 600 } });
+    const line = await loadLine(dbFile(), DAY, { node: { startupWindowSeconds: 600 } });
     line.signal('WS-1', '06:00:00', { state: 'setup' });
     line.signal('WS-1', '06:20:00', { state: 'running' });
     line.signal('WS-1', '06:25:00', { good: 10, reject: 3 });

@@ -4,6 +4,7 @@ const helper = require('node-red-node-test-helper');
 const catchNode = require('@node-red/nodes/core/common/25-catch.js');
 const storeNode = require('../../dist/nodes/mes-store/mes-store.js');
 const oeeNode = require('../../dist/nodes/mes-oee/mes-oee.js');
+const { tempDbFile } = require('../support/store');
 
 helper.init(require.resolve('node-red'));
 
@@ -103,4 +104,17 @@ async function loadLine(dbFile, day, settings) {
   return new Line(day);
 }
 
-module.exports = { helper, loadLine, oeeFlow, catchNode, storeNode, oeeNode, UTC_CALENDAR, REASONS };
+/**
+ * The hooks of a describe block that loads OEE flows: the test helper's server for the block, a
+ * fresh database file for each test, the flow unloaded after it. Returns the current test's file.
+ */
+function useOeeRuntime() {
+  let dbFile;
+  before((done) => { helper.startServer(done); });
+  after((done) => { helper.stopServer(done); });
+  beforeEach(() => { dbFile = tempDbFile(); });
+  afterEach(async () => { await helper.unload(); });
+  return () => dbFile;
+}
+
+module.exports = { helper, loadLine, oeeFlow, useOeeRuntime, catchNode, storeNode, oeeNode, UTC_CALENDAR, REASONS };

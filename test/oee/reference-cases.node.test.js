@@ -1,7 +1,7 @@
 // Hand-worked OEE reference cases, driven through the mes-oee node in event time. Each case shows
 // its arithmetic; the node must produce exactly these numbers.
 const assert = require('node:assert/strict');
-const { helper, loadLine } = require('./harness');
+const { helper, loadLine, useOeeRuntime } = require('./harness');
 const Database = require('better-sqlite3');
 const { tempDbFile } = require('../support/store');
 
@@ -73,14 +73,10 @@ function assertCase1(m) {
 }
 
 describe('mes-oee reference cases', () => {
-  let dbFile;
-  before((done) => { helper.startServer(done); });
-  after((done) => { helper.stopServer(done); });
-  beforeEach(() => { dbFile = tempDbFile(); });
-  afterEach(async () => { await helper.unload(); });
+  const dbFile = useOeeRuntime();
 
   it('a full shift with breaks, unplanned stops and micro-stops', async () => {
-    const line = await loadLine(dbFile, DAY);
+    const line = await loadLine(dbFile(), DAY);
     drive(line, SHIFT_FIRST_HALF);
     drive(line, SHIFT_SECOND_HALF);
     // Just before the end the shift is live: the snapshot already shows the whole shift but one minute.
@@ -108,11 +104,11 @@ describe('mes-oee reference cases', () => {
   });
 
   it('continues the shift from the store after a restart mid-shift', async () => {
-    let line = await loadLine(dbFile, DAY);
+    let line = await loadLine(dbFile(), DAY);
     drive(line, SHIFT_FIRST_HALF);
     await line.snapshot(); // everything so far is committed
     await helper.unload();
-    line = await loadLine(dbFile, DAY);
+    line = await loadLine(dbFile(), DAY);
     const resumed = await line.snapshot();
     assert.equal(resumed.workstations['WS-1'].state.state, 'setup', 'the open interval continues');
     assert.equal(resumed.workstations['WS-1'].shift.counts.good, 300);
@@ -124,14 +120,14 @@ describe('mes-oee reference cases', () => {
 
   it('after a crash, re-derives the state from the last checkpoint and the signal journal', async () => {
     // Checkpoints only at the first commit and on close: every later signal lives in the journal.
-    let line = await loadLine(dbFile, DAY, { node: { checkpointSeconds: 3600 } });
+    let line = await loadLine(dbFile(), DAY, { node: { checkpointSeconds: 3600 } });
     drive(line, SHIFT_FIRST_HALF.slice(0, 1));
     await line.snapshot();
     drive(line, SHIFT_FIRST_HALF.slice(1));
     await line.snapshot(); // acknowledged: committed to the journal, not yet checkpointed
     // A crash now: what survives is what was committed, i.e. a copy of the database at this point.
     const crashed = tempDbFile();
-    const reader = new Database(dbFile, { readonly: true });
+    const reader = new Database(dbFile(), { readonly: true });
     assert.ok(reader.prepare('SELECT COUNT(*) AS n FROM oee_signal_journal').get().n >= 1, 'the signals are in the journal');
     await reader.backup(crashed);
     reader.close();
@@ -166,7 +162,7 @@ describe('mes-oee reference cases', () => {
       await helper.unload();
       return { middle, end, shifts };
     };
-    const first = await runOnce(dbFile);
+    const first = await runOnce(dbFile());
     const second = await runOnce(tempDbFile());
     assert.deepEqual(second, first);
     assertCase1(first.shifts.find((s) => s.scope === 'workstation'));
@@ -178,7 +174,7 @@ describe('mes-oee reference cases', () => {
    * good = 5 + 8 + 7 + 2 = 22. The reject counter reads 0, 1, 1: reject = 1. total = 23.
    */
   it('counts across a counter rollover and a counter reset', async () => {
-    const line = await loadLine(dbFile, DAY, { node: { counterMode: 'absolute', counterMax: 9999 } });
+    const line = await loadLine(dbFile(), DAY, { node: { counterMode: 'absolute', counterMax: 9999 } });
     line.signal('WS-1', '06:00:00', { state: 'running', good: 9990, reject: 0 });
     line.signal('WS-1', '06:10:00', { good: 9995, reject: 1 });
     line.signal('WS-1', '06:20:00', { good: 3, reject: 1 });
@@ -198,7 +194,7 @@ describe('mes-oee reference cases', () => {
    * early shift closes only once the stop is known to be short.
    */
   it('splits a stop that spans a shift change', async () => {
-    const line = await loadLine(dbFile, DAY, { workstations: [{ id: 'WS-1', idealCycleTimeSeconds: 30 }, { id: 'WS-2', idealCycleTimeSeconds: 30 }] });
+    const line = await loadLine(dbFile(), DAY, { workstations: [{ id: 'WS-1', idealCycleTimeSeconds: 30 }, { id: 'WS-2', idealCycleTimeSeconds: 30 }] });
     line.signal('WS-1', '13:00:00', { state: 'running' });
     line.signal('WS-2', '13:00:00', { state: 'running' });
     line.signal('WS-1', '13:50:00', { state: 'faulted', faultCode: 7 });
@@ -229,7 +225,7 @@ describe('mes-oee reference cases', () => {
    * would break OEE = A × P × Q), OEE = 10 500 / 26 100 = 0.402298…
    */
   it('sums ideal time per count for two products', async () => {
-    const line = await loadLine(dbFile, DAY, { workstations: [{ id: 'WS-1', products: { 'FG-B': 45 } }] });
+    const line = await loadLine(dbFile(), DAY, { workstations: [{ id: 'WS-1', products: { 'FG-B': 45 } }] });
     const started = (time, orderId, material, ideal) => line.send(undefined, {
       seq: 1, eventId: 'x', type: 'operation.started', eventTime: line.at(time), recordedTime: line.at(time), workstation: 'WS-1',
       orderId, operationKey: '0010', actor: 'op', payload: { commandId: 'c', shift: 'early', material, setup: false, ...(ideal ? { idealCycleTimeSeconds: ideal } : {}) },
@@ -264,7 +260,7 @@ describe('mes-oee reference cases', () => {
    * Averaging the workstations' A and P instead: ((1 + 0.517)/2) × ((0.805 + 0.444)/2) = 0.474 ≠ that.
    */
   it('rolls a line up by summing times and counts, never averaging percentages', async () => {
-    const line = await loadLine(dbFile, DAY, { workstations: [{ id: 'WS-1', idealCycleTimeSeconds: 30 }, { id: 'WS-2', idealCycleTimeSeconds: 60 }] });
+    const line = await loadLine(dbFile(), DAY, { workstations: [{ id: 'WS-1', idealCycleTimeSeconds: 30 }, { id: 'WS-2', idealCycleTimeSeconds: 60 }] });
     line.signal('WS-1', '06:00:00', { state: 'running' });
     line.signal('WS-2', '06:00:00', { state: 'faulted', faultCode: 'E1' });
     line.signal('WS-2', '10:00:00', { state: 'running' });
