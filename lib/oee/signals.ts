@@ -197,9 +197,8 @@ export class SignalParser {
     };
     // The schema (signalSchema) checked in code, each field read once; the compiled validator runs
     // only for a payload that fails here, to name what is wrong (or to accept what this is unsure of).
-    if (!signalFieldsOnly) this.check(this.validateSignal, payload, 'machine signal');
     const { workstation, time: payloadTime, state: reported, running, faultCode: fault, good, total, reject } = payload;
-    if (!(typeof workstation === 'string' && workstation.length > 0
+    if (!(signalFieldsOnly && typeof workstation === 'string' && workstation.length > 0
       && (payloadTime === undefined || typeof payloadTime === 'string' || isFiniteNumber(payloadTime))
       && (reported === undefined || STATE_NAMES.has(reported))
       && (running === undefined || typeof running === 'boolean')
@@ -289,17 +288,12 @@ const STATE_NAMES: ReadonlySet<unknown> = new Set(MACHINE_STATES);
 const isFiniteNumber = (value: unknown) => typeof value === 'number' && Number.isFinite(value);
 const isCount = (value: unknown) => value === undefined || (isFiniteNumber(value) && (value as number) >= 0);
 
+const SIGNAL_FIELDS: ReadonlySet<string> = new Set(Object.keys(signalSchema.properties));
+
 /** Whether `payload` is an object whose keys are all fields of a machine signal (signalSchema's). */
 function hasSignalFieldsOnly(payload: unknown): boolean {
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return false;
-  for (const key in payload) {
-    switch (key) {
-      case 'workstation': case 'time': case 'state': case 'running': case 'faultCode': case 'good': case 'total': case 'reject':
-        break;
-      default:
-        return false;
-    }
-  }
+  for (const key in payload) if (!SIGNAL_FIELDS.has(key)) return false;
   return true;
 }
 
