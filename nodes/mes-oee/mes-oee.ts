@@ -1,5 +1,5 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
-import { OeeEngine, OeeRecorder, OeeRepository, parseOeeConfig, reasonPaths, SignalParser, type OeeCommand } from '../../lib/oee';
+import { commitTiming, OeeEngine, OeeRecorder, OeeRepository, parseOeeConfig, reasonPaths, SignalParser, type OeeCommand } from '../../lib/oee';
 import type { StoreLease, StoredEvent } from '../../lib/store';
 import { bindInput, closeAfter, reportSetupFailure, SharedCompletion, statusText, type Send, type StoreProvider } from '../shared/adapter';
 
@@ -26,19 +26,11 @@ interface OeeNodeDef extends NodeDef {
   /**
    * When a machine signal counts as finished for Complete nodes: once the commit that holds it is
    * durable ('durable', the default), or once it is applied ('applied'; the commit follows within
-   * COMMIT_SPACING_MS, see docs/oee.md).
+   * the commit spacing of `commitTiming`, see docs/oee.md).
    */
   finishSignals?: 'durable' | 'applied';
 }
 
-/** Least time between two commits of one OEE node while signals keep coming. */
-const COMMIT_SPACING_MS = 25;
-/**
- * ... unless this many signals wait for the next commit, with finish signals 'durable': each
- * holds its message until then (see OeeRecorder). With 'applied' none does, and fewer, larger
- * commits cost less.
- */
-const DURABLE_COMMIT_BATCH_SIGNALS = 1000;
 /** Least time between two snapshots sent for state changes (the periodic ones come on top). */
 const CHANGE_SNAPSHOT_SPACING_MS = 100;
 
@@ -85,8 +77,7 @@ export = function register(RED: NodeAPI): void {
       repo = new OeeRepository(lease.store, config.line);
       recorder = new OeeRecorder(lease.store, engine, repo, {
         checkpointMs: num(def.checkpointSeconds, 1) * 1000,
-        commitSpacingMs: COMMIT_SPACING_MS,
-        commitBatchSignals: def.finishSignals === 'applied' ? Infinity : DURABLE_COMMIT_BATCH_SIGNALS,
+        ...commitTiming(def.finishSignals === 'applied' ? 'applied' : 'durable'),
         onEvents: (events) => sendEvents(events),
       });
       recorder.restore();
