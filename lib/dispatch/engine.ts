@@ -8,7 +8,7 @@ import type {
   CheckCommand, Command, CompleteCommand, OperatorCommand, HoldCommand, PauseCommand, ReleaseCommand, ReportCommand,
   ResequenceCommand, ResumeCommand, SignCommand, StartCommand,
 } from './commands';
-import { shiftAt, type PlantModel } from './plant';
+import { shiftAt, type PlantModel } from '../plant';
 import { inputQuantity } from './wip';
 
 export interface DispatchOptions {

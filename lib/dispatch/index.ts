@@ -1,4 +1,3 @@
-export * from './plant';
 export * from './commands';
 export * from './engine';
 export * from './wip';

@@ -1,20 +1,16 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import { parsePlantModel, type PlantModel, type ShiftConfig, type WorkstationConfig } from '../../lib/dispatch';
+import { parsePlantModel, type PlantConfig, type PlantModel } from '../../lib/plant';
 import type { PlantProvider } from './provider';
 
-interface MesPlantDef extends NodeDef {
-  site: string;
-  timeZone: string;
-  shifts: ShiftConfig[];
-  workstations: WorkstationConfig[];
-}
+type MesPlantDef = NodeDef & PlantConfig;
 
 export = function register(RED: NodeAPI): void {
   function MesPlantNode(this: PlantProvider & { model?: PlantModel; problem?: string }, config: MesPlantDef) {
     RED.nodes.createNode(this, config);
-    // Checked at deploy, so a wrong model is reported once with every broken rule, not per command.
+    // Checked at deploy (saved flows of an earlier version are migrated first), so a wrong model
+    // is reported once with every broken rule, not per command.
     try {
-      this.model = parsePlantModel({ site: config.site, timeZone: config.timeZone, shifts: config.shifts, workstations: config.workstations });
+      this.model = parsePlantModel(config);
     } catch (err) {
       this.problem = (err as Error).message;
       this.error(this.problem);

@@ -1,7 +1,8 @@
 const assert = require('node:assert/strict');
 const jsonata = require('jsonata');
 const example = require('../../examples/mes-dispatch.json');
-const { parseCommand, parsePlantModel } = require('../../dist/lib/dispatch');
+const { parseCommand } = require('../../dist/lib/dispatch');
+const { parsePlantModel } = require('../../dist/lib/plant');
 
 describe('mes-dispatch example flow', () => {
   it('has a comment, a valid plant model and inject nodes that send valid commands', async () => {

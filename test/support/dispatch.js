@@ -1,6 +1,7 @@
 // A small plant and helpers to drive the dispatch core the way the node does: every command in
 // its own store.transact unit.
-const { parsePlantModel, parseCommand, Dispatcher } = require('../../dist/lib/dispatch');
+const { parseCommand, Dispatcher } = require('../../dist/lib/dispatch');
+const { parsePlantModel } = require('../../dist/lib/plant');
 const { submitOrder } = require('../../dist/lib/orders');
 
 const plantConfig = () => ({
