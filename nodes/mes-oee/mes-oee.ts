@@ -1,14 +1,21 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import { commitTiming, OeeEngine, OeeRecorder, OeeRepository, parseOeeConfig, reasonPaths, SignalParser, type OeeCommand } from '../../lib/oee';
+import { oeeConfigForLine } from '../../lib/plant';
 import type { StoreLease, StoredEvent } from '../../lib/store';
+import type { PlantProvider } from '../mes-plant/provider';
 import { bindInput, closeAfter, reportSetupFailure, SharedCompletion, statusText, type Send, type StoreProvider } from '../shared/adapter';
 
 interface OeeNodeDef extends NodeDef {
+  /** 2: the line's workstations, calendar and reasons come from the plant model; 1 (or none): from the JSON fields below. */
+  version?: number | string;
   store: string;
+  /** The `mes-plant` config node (version 2). */
+  plant?: string;
   line: string;
-  workstations: string;
-  calendar: string;
-  reasons: string;
+  /** Version 1 only: JSON text, kept so that flows saved before the plant model keep working. */
+  workstations?: string;
+  calendar?: string;
+  reasons?: string;
   microStopSeconds: number | string;
   signalTimeoutSeconds: number | string;
   snapshotIntervalSeconds: number | string;
@@ -34,9 +41,14 @@ interface OeeNodeDef extends NodeDef {
 /** Least time between two snapshots sent for state changes (the periodic ones come on top). */
 const CHANGE_SNAPSHOT_SPACING_MS = 100;
 
+/** Version 2 reads the plant model; a node saved before it (no version, JSON fields) is version 1. */
+function isPlantVersion(def: OeeNodeDef): boolean {
+  return Number(def.version || 1) >= 2 || (!!def.plant && def.workstations === undefined);
+}
+
 const num = (value: unknown, fallback: number) => (value === '' || value === undefined || value === null ? fallback : Number(value));
 
-function parseJson(text: string, field: string): unknown {
+function parseJson(text: string | undefined, field: string): unknown {
   try {
     return JSON.parse(text || 'null');
   } catch (err) {
@@ -54,22 +66,37 @@ export = function register(RED: NodeAPI): void {
     let parser: SignalParser;
     let repo: OeeRepository;
     let recorder: OeeRecorder;
+    // Workstations in the plant but on another line: one OEE node per line, each fed every signal.
+    let otherLines = new Set<string>();
     try {
-      const config = parseOeeConfig({
-        line: def.line,
-        workstations: parseJson(def.workstations, 'workstations'),
-        calendar: parseJson(def.calendar, 'calendar'),
-        reasons: parseJson(def.reasons || '[]', 'reasons'),
+      const settings = {
         microStopSeconds: num(def.microStopSeconds, 120),
         signalTimeoutSeconds: num(def.signalTimeoutSeconds, 300),
         idleIsPlanned: !!def.idleIsPlanned,
         setupIsPlanned: !!def.setupIsPlanned,
-        counterMode: def.counterMode || 'increment',
-        counterMax: num(def.counterMax, 65535),
         countScheme: def.countScheme || 'good-reject',
         startupWindowSeconds: num(def.startupWindowSeconds, 0),
         futureToleranceSeconds: num(def.futureToleranceSeconds, 300),
-      });
+      };
+      let input: unknown;
+      if (isPlantVersion(def)) {
+        const plantNode = RED.nodes.getNode(def.plant ?? '') as PlantProvider | null;
+        if (!plantNode) throw new Error(RED._('mes-oee.errors.noPlant'));
+        if (!plantNode.model) throw new Error(plantNode.problem ?? RED._('mes-oee.errors.noPlant'));
+        input = oeeConfigForLine(plantNode.model, def.line, settings);
+        otherLines = new Set([...plantNode.model.workstations.values()].filter((ws) => ws.line !== def.line).map((ws) => ws.id));
+      } else {
+        input = {
+          ...settings,
+          line: def.line,
+          workstations: parseJson(def.workstations, 'workstations'),
+          calendar: parseJson(def.calendar, 'calendar'),
+          reasons: parseJson(def.reasons || '[]', 'reasons'),
+          counterMode: def.counterMode || 'increment',
+          counterMax: num(def.counterMax, 65535),
+        };
+      }
+      const config = parseOeeConfig(input);
       engine = new OeeEngine(config);
       parser = new SignalParser(config, reasonPaths(config.reasons));
       if (!storeNode) throw new Error(RED._('mes-oee.errors.noStore'));
@@ -213,6 +240,8 @@ export = function register(RED: NodeAPI): void {
     // The hot path: a machine signal is applied in memory, journaled for the next group commit,
     // and costs no promise or async function of its own (at 50,000/s, that is what shows).
     const input = bindInput(node, (msg, send) => {
+      const workstation = (msg.payload as { workstation?: unknown } | null)?.workstation;
+      if (otherLines.size > 0 && typeof workstation === 'string' && otherLines.has(workstation)) return undefined;
       const command = parser.parse(msg as NodeMessageInFlow & { sourceTimestamp?: unknown }, Date.now());
       if (command.kind !== 'signal') return run(command, msg, send);
       if (recorder.signal(command.index, command.time, command.state, command.faultCode, command.first, command.reject)) stateChanged(command.workstation);

@@ -1,5 +1,5 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import { parsePlantModel, type PlantConfig, type PlantModel } from '../../lib/plant';
+import { migratePlantConfig, parsePlantModel, type PlantConfig, type PlantModel } from '../../lib/plant';
 import type { PlantProvider } from './provider';
 
 type MesPlantDef = NodeDef & PlantConfig;
@@ -17,4 +17,9 @@ export = function register(RED: NodeAPI): void {
     }
   }
   RED.nodes.registerType('mes-plant', MesPlantNode as unknown as (this: Node, config: NodeDef) => void);
+  // The editor opens a model saved by an earlier release through the runtime's own migration,
+  // so there is one migration, and the dialog shows what the runtime reads.
+  RED.httpAdmin.post('/mes-plant/migrate', RED.auth.needsPermission('flows.write'), (req, res) => {
+    res.json(migratePlantConfig(req.body));
+  });
 };
