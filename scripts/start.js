@@ -46,8 +46,8 @@ if (!process.env.MES_ADMIN_USER) {
 
 // The demo plant beside Node-RED: the simulated PLC line (OPC UA) and an embedded MQTT broker,
 // each skipped when the environment points at a real one (see README "Connecting a real plant").
-const { applyPlantEnvDefaults } = require('../dist/lib/plant-sim/config');
-const { startPlantServices } = require('../dist/lib/plant-sim/services');
+const { applyPlantEnvDefaults } = require('../dist/dev/plant-sim/config');
+const { startPlantServices } = require('../dist/dev/plant-sim/services');
 applyPlantEnvDefaults(process.env);
 
 process.argv = [process.argv[0], require.resolve('node-red/red.js'), '--settings', settingsFile, '--userDir', userDir, ...process.argv.slice(2)];

@@ -1,5 +1,4 @@
 export * from './plant';
 export * from './commands';
 export * from './engine';
-export * from './wip';
 export { dispatchSchema } from './schema';
