@@ -7,7 +7,8 @@ const os = require('node:os');
 const path = require('node:path');
 const helper = require('node-red-node-test-helper');
 const { percentile, formatRate, ms } = require('./support');
-const { MesStore, ALL_COMPONENTS } = require('../dist/lib/store');
+const { MesStore } = require('../dist/lib/store');
+const { ALL_COMPONENTS } = require('../dist/lib');
 const { submitOrder } = require('../dist/lib/orders');
 
 helper.init(require.resolve('node-red'));

@@ -5,7 +5,8 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { MesStore, ALL_COMPONENTS } = require('../dist/lib/store');
+const { MesStore } = require('../dist/lib/store');
+const { ALL_COMPONENTS } = require('../dist/lib');
 const { submitOrder } = require('../dist/lib/orders');
 const g = require('../dist/lib/genealogy');
 const { validOrder } = require('../test/support/orders');

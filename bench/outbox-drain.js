@@ -2,7 +2,8 @@
 // to the mock ERP at argv[3], sampling its own memory, and prints one JSON line of figures.
 const { ErpOutbox } = require('../dist/lib/outbox');
 const { dialectNamed } = require('../dist/lib/erp');
-const { MesStore, ALL_COMPONENTS } = require('../dist/lib/store');
+const { MesStore } = require('../dist/lib/store');
+const { ALL_COMPONENTS } = require('../dist/lib');
 const { httpTransport } = require('../test/support/transport');
 
 async function main() {

@@ -11,7 +11,8 @@ const httpRequestNode = require('@node-red/nodes/core/network/21-httprequest.js'
 const functionNode = require('@node-red/nodes/core/function/10-function.js');
 const storeNode = require('../dist/nodes/mes-store/mes-store.js');
 const outboxNode = require('../dist/nodes/mes-erp-outbox/mes-erp-outbox.js');
-const { MesStore, ALL_COMPONENTS } = require('../dist/lib/store');
+const { MesStore } = require('../dist/lib/store');
+const { ALL_COMPONENTS } = require('../dist/lib');
 const { startMockErp } = require('../test/support/mock-erp');
 const { formatRate, mb } = require('./support');
 

@@ -5,8 +5,8 @@
 // running MES as a plant PLC restarts. It reads the same MES_* variables as `npm start`
 // (docs/plant.md); Ctrl-C (SIGINT) or SIGTERM stops it.
 const path = require('node:path');
-const { applyPlantEnvDefaults } = require('../dist/lib/plant-sim/config');
-const { startPlantServices } = require('../dist/lib/plant-sim/services');
+const { applyPlantEnvDefaults } = require('../dist/dev/plant-sim/config');
+const { startPlantServices } = require('../dist/dev/plant-sim/services');
 
 const repoRoot = path.join(__dirname, '..');
 applyPlantEnvDefaults(process.env);

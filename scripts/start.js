@@ -4,7 +4,7 @@
 // the same place `npm install` in a Node-RED user directory would put it.
 const fs = require('node:fs');
 const path = require('node:path');
-const crypto = require('node:crypto');
+const { randomBytes } = require('node:crypto');
 
 const repoRoot = path.join(__dirname, '..');
 const settingsFile = path.join(repoRoot, 'flows', 'settings.js');
@@ -36,7 +36,7 @@ if (!('$' in userCredentials)) {
 
 process.env.MES_DB = process.env.MES_DB || path.join(userDir, 'mes', 'mes.db');
 if (!process.env.MES_API_TOKEN) {
-  process.env.MES_API_TOKEN = crypto.randomBytes(24).toString('hex');
+  process.env.MES_API_TOKEN = randomBytes(24).toString('hex');
   console.log(`MES_API_TOKEN is not set: this run accepts the generated token ${process.env.MES_API_TOKEN}\n` +
     'Set MES_API_TOKEN (and MES_SUPERVISOR_TOKEN) in the environment to choose your own.');
 }
@@ -46,8 +46,8 @@ if (!process.env.MES_ADMIN_USER) {
 
 // The demo plant beside Node-RED: the simulated PLC line (OPC UA) and an embedded MQTT broker,
 // each skipped when the environment points at a real one (see README "Connecting a real plant").
-const { applyPlantEnvDefaults } = require('../dist/lib/plant-sim/config');
-const { startPlantServices } = require('../dist/lib/plant-sim/services');
+const { applyPlantEnvDefaults } = require('../dist/dev/plant-sim/config');
+const { startPlantServices } = require('../dist/dev/plant-sim/services');
 applyPlantEnvDefaults(process.env);
 
 process.argv = [process.argv[0], require.resolve('node-red/red.js'), '--settings', settingsFile, '--userDir', userDir, ...process.argv.slice(2)];

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { OperationRow as CoreOperationRow } from '../orders/intake';
 import type { OperationSpec, OperationState, ProductionOrder, QualityCheck } from '../orders/types';
+import { inputQuantity } from '../routing';
 import type { MesStore, StoredEvent } from '../store';
 import { contentHash } from '../util/canonical-json';
 import { ConflictError, ValidationError } from '../util/errors';
@@ -9,7 +10,6 @@ import type {
   ResequenceCommand, ResumeCommand, SignCommand, StartCommand,
 } from './commands';
 import { shiftAt, type PlantModel } from '../plant';
-import { inputQuantity } from './wip';
 
 export interface DispatchOptions {
   /** How far above its input an operation may report good + scrap, in percent (0 = not at all). */

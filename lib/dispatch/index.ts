@@ -1,4 +1,3 @@
 export * from './commands';
 export * from './engine';
-export * from './wip';
 export { dispatchSchema } from './schema';

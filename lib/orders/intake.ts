@@ -1,4 +1,4 @@
-import { routingFlow } from '../dispatch/wip';
+import { routingFlow } from '../routing';
 import type { MesStore, StoredEvent } from '../store';
 import { contentHash } from '../util/canonical-json';
 import { ConflictError, NotFoundError, type FieldError } from '../util/errors';

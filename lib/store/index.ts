@@ -2,4 +2,3 @@ export * from './schema';
 export * from './store';
 export * from './registry';
 export { coreSchema } from './core-schema';
-export { ALL_COMPONENTS } from './components';

@@ -1,7 +1,7 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import { Dispatcher, parseCommand, type ReleaseOutcome } from '../../lib/dispatch';
 import type { StoreLease, StoredEvent } from '../../lib/store';
-import { ValidationError } from '../../lib/util/errors';
+import { ValidationError } from '../../lib/util';
 import type { PlantProvider } from '../mes-plant/provider';
 import { bindInput, closeAfter, reportSetupFailure, statusText, type Send, type StoreProvider } from '../shared/adapter';
 

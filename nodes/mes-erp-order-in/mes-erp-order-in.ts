@@ -1,6 +1,6 @@
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
 import { fromB2mmlOperationsSchedule, fromSapProductionOrder } from '../../lib/erp';
-import { ValidationError } from '../../lib/util/errors';
+import { ValidationError } from '../../lib/util';
 import { bindInput } from '../shared/adapter';
 
 interface ErpOrderInDef extends NodeDef {

@@ -4,7 +4,7 @@ import {
   recall, recallCsv, runBackflush, trace, traceCsv, type CommandOutcome, type GenealogyCommand, type GenealogyOptions, type GenealogyQuery,
 } from '../../lib/genealogy';
 import type { StoredEvent, StoreLease } from '../../lib/store';
-import { resolveSecret } from '../../lib/util/auth';
+import { resolveSecret } from '../../lib/util';
 import { bindInput, closeAfter, statusText, type Send, type StoreProvider } from '../shared/adapter';
 
 interface GenealogyDef extends NodeDef {

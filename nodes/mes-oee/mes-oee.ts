@@ -52,7 +52,7 @@ function parseJson(text: string | undefined, field: string): unknown {
   try {
     return JSON.parse(text || 'null');
   } catch (err) {
-    throw new Error(`${field}: not valid JSON (${(err as Error).message})`);
+    throw new Error(`${field}: not valid JSON (${(err as Error).message})`, { cause: err });
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
 import { DEFAULT_MAX_BODY_BYTES, handleOrderApi, type ApiRequest } from '../../lib/orders';
 import type { StoreLease } from '../../lib/store';
-import { resolveSecret } from '../../lib/util/auth';
+import { resolveSecret } from '../../lib/util';
 import { bindInput, closeAfter, reportSetupFailure, statusText, type StoreProvider } from '../shared/adapter';
 
 interface OrderIntakeDef extends NodeDef {

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import { acquireStore, ALL_COMPONENTS, type StoreLease } from '../../lib/store';
+import { ALL_COMPONENTS } from '../../lib';
+import { acquireStore, type StoreLease } from '../../lib/store';
 import type { StoreProvider } from '../shared/adapter';
 
 interface MesStoreDef extends NodeDef {

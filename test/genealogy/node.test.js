@@ -4,7 +4,8 @@ const path = require('node:path');
 const helper = require('node-red-node-test-helper');
 const storeNode = require('../../dist/nodes/mes-store/mes-store.js');
 const genealogyNode = require('../../dist/nodes/mes-genealogy/mes-genealogy.js');
-const { acquireStore, ALL_COMPONENTS } = require('../../dist/lib/store');
+const { acquireStore } = require('../../dist/lib/store');
+const { ALL_COMPONENTS } = require('../../dist/lib');
 const { tempDbFile } = require('../support/store');
 const { twoLevelOrders, submitOrders } = require('./fixtures');
 

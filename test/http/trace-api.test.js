@@ -5,7 +5,8 @@ const path = require('node:path');
 const fs = require('node:fs');
 const os = require('node:os');
 const { startRuntime } = require('../support/runtime');
-const { MesStore, ALL_COMPONENTS } = require('../../dist/lib/store');
+const { MesStore } = require('../../dist/lib/store');
+const { ALL_COMPONENTS } = require('../../dist/lib');
 const { buildTwoLevelGenealogy } = require('../genealogy/fixtures');
 
 const TOKEN = 'trace-test-token';

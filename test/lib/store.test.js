@@ -1,7 +1,8 @@
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const Database = require('better-sqlite3');
-const { MesStore, StoreVersionError, StoreClosedError, acquireStore, ALL_COMPONENTS } = require('../../dist/lib/store');
+const { MesStore, StoreVersionError, StoreClosedError, acquireStore } = require('../../dist/lib/store');
+const { ALL_COMPONENTS } = require('../../dist/lib');
 const { openTempStore, tempDbFile, holdFsyncs } = require('../support/store');
 
 const widgets = (versions) => ({

@@ -6,7 +6,8 @@ const helper = require('node-red-node-test-helper');
 const catchNode = require('@node-red/nodes/core/common/25-catch.js');
 const storeNode = require('../../dist/nodes/mes-store/mes-store.js');
 const intakeNode = require('../../dist/nodes/mes-order-intake/mes-order-intake.js');
-const { openStoreCount, MesStore, ALL_COMPONENTS } = require('../../dist/lib/store');
+const { openStoreCount, MesStore } = require('../../dist/lib/store');
+const { ALL_COMPONENTS } = require('../../dist/lib');
 const { tempDbFile } = require('../support/store');
 const { validOrder } = require('../support/orders');
 

@@ -6,7 +6,8 @@ const os = require('node:os');
 const path = require('node:path');
 const { startRuntime } = require('../support/runtime');
 const { startMockErp } = require('../support/mock-erp');
-const { MesStore, ALL_COMPONENTS } = require('../../dist/lib/store');
+const { MesStore } = require('../../dist/lib/store');
+const { ALL_COMPONENTS } = require('../../dist/lib');
 const { addOrder, reportQuantities, keysPerOrder } = require('../support/actuals');
 
 function outboxFlow() {

@@ -1,6 +1,6 @@
 const assert = require('node:assert/strict');
-const { LineSimulator, machineSegments, defaultScheduleOptions } = require('../../dist/lib/plant-sim/schedule');
-const { plantConfigFromEnv, parseWorkstations, opcuaNodeId, isa95Topic } = require('../../dist/lib/plant-sim/config');
+const { LineSimulator, machineSegments, defaultScheduleOptions } = require('../../dist/dev/plant-sim/schedule');
+const { plantConfigFromEnv, parseWorkstations, opcuaNodeId, isa95Topic } = require('../../dist/dev/plant-sim/config');
 
 const line = [{ id: 'WS-10', idealCycleSeconds: 4 }, { id: 'WS-20', idealCycleSeconds: 5 }, { id: 'WS-30', idealCycleSeconds: 4.5 }];
 const start = Date.parse('2026-01-05T06:00:00Z');

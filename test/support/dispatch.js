@@ -49,7 +49,7 @@ async function refusedWith(promise, rule) {
   } catch (err) {
     const rules = (err.errors || err.conflicts || []).map((e) => e.rule);
     if (rules.includes(rule)) return err;
-    throw new Error(`expected rule ${rule}, got ${err.name}: ${err.message} (${rules.join(', ')})`);
+    throw new Error(`expected rule ${rule}, got ${err.name}: ${err.message} (${rules.join(', ')})`, { cause: err });
   }
   throw new Error(`expected a refusal with rule ${rule}, but the command was accepted`);
 }

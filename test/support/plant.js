@@ -33,7 +33,7 @@ const globalContext = (runtime, key) => contextValue(runtime, 'global', key);
  * gets a real stop early instead of waiting for one.
  */
 function seedWithEarlyStop(workstation, idealCycleSeconds, withinMs = 30000, minMs = 60000) {
-  const { machineSegments, defaultScheduleOptions } = require('../../dist/lib/plant-sim/schedule');
+  const { machineSegments, defaultScheduleOptions } = require('../../dist/dev/plant-sim/schedule');
   for (let seed = 1; seed < 10000; seed++) {
     for (const segment of machineSegments({ id: workstation, idealCycleSeconds }, 0, { ...defaultScheduleOptions, seed })) {
       if (segment.startMs > withinMs) break;

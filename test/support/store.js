@@ -2,7 +2,8 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { MesStore, ALL_COMPONENTS } = require('../../dist/lib/store');
+const { MesStore } = require('../../dist/lib/store');
+const { ALL_COMPONENTS } = require('../../dist/lib');
 
 function tempDbFile() {
   return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mes-store-')), 'mes.db');

@@ -1,0 +1,4 @@
+export * from './auth';
+export * from './canonical-json';
+export * from './errors';
+export * from './json-schema';
