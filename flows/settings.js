@@ -22,6 +22,17 @@ const { dashboardAuth, parseDashboardUsers } = require('../dist/lib/dashboard/au
 const dashboardLogin = process.env.MES_DASHBOARD_USERS
   ? dashboardAuth(parseDashboardUsers(process.env.MES_DASHBOARD_USERS), (password, hash) => requireFromNodeRed('bcryptjs').compareSync(password, hash))
   : undefined;
+// Without a login the dashboards answer loopback only: a badge typed at a page is who acts, which
+// is for the demo on this machine, never for a browser elsewhere on the network.
+const isLoopback = (address) => /^(127\.|::1$|::ffff:127\.)/.test(String(address || ''));
+const loopbackOnly = {
+  http: (req, res, next) => (isLoopback(req.socket.remoteAddress) ? next() : res.status(403).json({ error: 'the dashboards need a login (MES_DASHBOARD_USERS) to be used from another machine' })),
+  socket: (socket, next) => (isLoopback(socket.handshake.address) ? next() : next(new Error('the dashboards need a login (MES_DASHBOARD_USERS) to be used from another machine'))),
+};
+const dashboardGuard = dashboardLogin || loopbackOnly;
+// Demo mode (npm start's default) runs the demo parts: simulated PLC, mock ERP, demo orders.
+// MES_MODE=plant runs none of them (README "Running a plant").
+const mesMode = process.env.MES_MODE === 'plant' ? 'plant' : 'demo';
 
 module.exports = {
   uiPort: Number(process.env.PORT) || 1880,
@@ -37,9 +48,10 @@ module.exports = {
     type: 'credentials',
     users: [{ username: adminUser, password: adminPasswordHash, permissions: '*' }],
   } : undefined,
-  dashboard: dashboardLogin ? { middleware: dashboardLogin.http, ioMiddleware: dashboardLogin.socket } : {},
+  mesMode,
+  dashboard: { middleware: dashboardGuard.http, ioMiddleware: dashboardGuard.socket },
   // The classic dashboard (node-red-dashboard) takes the same login for its pages and its socket.io connection.
-  ui: dashboardLogin ? { middleware: dashboardLogin.http, ioMiddleware: dashboardLogin.socket } : {},
+  ui: { middleware: dashboardGuard.http, ioMiddleware: dashboardGuard.socket },
   functionExternalModules: false,
   externalModules: { palette: { allowInstall: false } },
   editorTheme: { projects: { enabled: false }, tours: false },

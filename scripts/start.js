@@ -27,7 +27,14 @@ if (!fs.existsSync(userPackage)) {
 // Node-RED keeps credentials beside the user directory, not the flow file. The shipped file holds
 // only ${ENV} references; merge in those the user's file lacks, never overwriting what was entered.
 const shippedCredentials = JSON.parse(fs.readFileSync(path.join(repoRoot, 'flows', 'flows_cred.json'), 'utf8'));
-const flowFile = process.env.MES_FLOW_FILE || path.join(repoRoot, 'flows', 'flows.json');
+const plantMode = process.env.MES_MODE === 'plant';
+const shippedFlows = path.join(repoRoot, 'flows', 'flows.json');
+// The demo runs the shipped flows. A plant's flows are its own: they live in the user directory,
+// started from the shipped ones once, so neither an update of the package nor a `git pull`
+// touches them (README "Running a plant": how an update of the shipped flows reaches them).
+const flowFile = process.env.MES_FLOW_FILE || (plantMode ? path.join(userDir, 'flows.json') : shippedFlows);
+if (!fs.existsSync(flowFile)) fs.copyFileSync(shippedFlows, flowFile);
+process.env.MES_FLOW_FILE = flowFile;
 const userCredentialsFile = path.join(userDir, `${path.basename(flowFile, path.extname(flowFile))}_cred.json`);
 const userCredentials = fs.existsSync(userCredentialsFile) ? JSON.parse(fs.readFileSync(userCredentialsFile, 'utf8')) : {};
 if (!('$' in userCredentials)) {
@@ -44,15 +51,23 @@ if (!process.env.MES_ADMIN_USER) {
   console.log('No MES_ADMIN_USER / MES_ADMIN_PASSWORD set: Node-RED listens on 127.0.0.1 only, so the editor is not open to the network.');
 }
 
-// The demo plant beside Node-RED: the simulated PLC line (OPC UA) and an embedded MQTT broker,
-// each skipped when the environment points at a real one (see README "Connecting a real plant").
+// The demo beside Node-RED: the simulated PLC line (OPC UA) of the flow file's plant model and an
+// embedded MQTT broker, each skipped when the environment points at a real one. A plant runs
+// neither unless it asks for the embedded broker (MES_MQTT_BROKER=embedded).
 const { applyPlantEnvDefaults } = require('../dist/dev/plant-sim/config');
 const { startPlantServices } = require('../dist/dev/plant-sim/services');
-applyPlantEnvDefaults(process.env);
+if (plantMode) {
+  process.env.MES_PLC_SIM = 'off';
+  if (!process.env.MES_MQTT_BROKER) process.env.MES_MQTT_BROKER = 'off';
+}
+applyPlantEnvDefaults(process.env, !plantMode);
+console.log(plantMode
+  ? `PLANT MODE: no simulated PLC, no mock ERP, no demo orders. Flows: ${flowFile}. ERP: ${process.env.MES_ERP_URL || 'MES_ERP_URL is not set, so actuals wait in the outbox until it is'}.`
+  : `DEMO MODE: a simulated PLC line (OPC UA ${process.env.MES_OPCUA_ENDPOINT}), the mock ERP at /mock-erp and demo orders every 10 minutes. MES_MODE=plant runs a plant instead (README "Running a plant").`);
 
 process.argv = [process.argv[0], require.resolve('node-red/red.js'), '--settings', settingsFile, '--userDir', userDir, ...process.argv.slice(2)];
 // Node-RED starts alongside: its OPC UA and MQTT clients connect as soon as the servers listen.
-startPlantServices(process.env, userDir).catch((err) => {
+startPlantServices(process.env, userDir, JSON.parse(fs.readFileSync(flowFile, 'utf8'))).catch((err) => {
   console.error(`The demo plant could not start: ${err.message}`);
   process.exit(1);
 });

@@ -1,7 +1,8 @@
 /**
- * The plant application's configuration, read from environment variables so that the same flows
- * run against the simulated line or a real plant. Defaults give the demo of `npm start`.
+ * The demo services' configuration: the line to simulate comes from the plant model in the flow
+ * file, endpoints and switches from environment variables. Defaults give the demo of `npm start`.
  */
+import { DEFAULT_OPCUA_NODE_ID_TEMPLATE, parsePlantModel } from '../../lib/plant';
 import type { TagName, WorkstationSpec } from './schedule';
 
 export interface PlantConfig {
@@ -11,7 +12,7 @@ export interface PlantConfig {
   workstations: WorkstationSpec[];
   /** OPC UA endpoint the flows read from (and the simulator serves on when it runs). */
   opcuaEndpoint: string;
-  /** Node id of a tag, `{workstation}` and `{tag}` replaced; e.g. `ns=1;s={workstation}.{tag}`. */
+  /** Node id of a tag, `{site}`, `{area}`, `{line}`, `{workstation}` and `{tag}` replaced; e.g. `ns=1;s={workstation}.{tag}`. */
   opcuaNodeIdTemplate: string;
   /** Whether `npm start` runs the simulated PLC (MES_PLC_SIM=off for a real plant). */
   simulatorEnabled: boolean;
@@ -22,22 +23,15 @@ export interface PlantConfig {
   embeddedBroker: boolean;
 }
 
-/** Every variable the plant flows read, with its demo default. */
+/** Every variable the plant flows and the demo services read, with its demo default. */
 export const plantEnvDefaults: Readonly<Record<string, string>> = {
-  MES_SITE: 'demo-site',
-  MES_AREA: 'assembly',
-  MES_LINE: 'line-1',
-  // id:idealCycleSeconds, comma separated
-  MES_LINE_WORKSTATIONS: 'WS-10:4,WS-20:5,WS-30:4.5',
   MES_OPCUA_ENDPOINT: 'opc.tcp://127.0.0.1:4840/mes/plc',
-  MES_OPCUA_NODE_ID: 'ns=1;s={workstation}.{tag}',
   MES_PLC_SIM: 'on',
   MES_PLC_SIM_SEED: '42',
   MES_MQTT_URL: 'mqtt://127.0.0.1:1883',
   MES_MQTT_BROKER: 'embedded',
-  MES_SIGNAL_SOURCE: 'opcua',
-  // ERP outbox: dialect (canonical, sap, erpnext, b2mml) and its optional fields; MES_ERP_URL
-  // defaults to the mock ERP of this runtime, MES_ERP_AUTHORIZATION to no Authorization header.
+  // ERP outbox: dialect (canonical, sap, erpnext, b2mml) and its optional fields; in demo mode
+  // MES_ERP_URL defaults to the mock ERP of this runtime, in plant mode to none (actuals wait).
   MES_ERP_DIALECT: 'canonical',
   MES_ERP_AUTHORIZATION: '',
   MES_ERP_STORAGE_LOCATION: '',
@@ -46,51 +40,50 @@ export const plantEnvDefaults: Readonly<Record<string, string>> = {
   // Stops shorter than this are micro-stops (a performance loss); longer ones are downtime for the
   // operator to classify. Plants set it by their own loss definitions (often 30 s to 5 min).
   MES_OEE_MICRO_STOP_SECONDS: '30',
-  // The OEE shift calendar (mes-oee's calendar JSON): three 8-hour shifts, every day, 30-minute breaks.
-  MES_OEE_CALENDAR: JSON.stringify({
-    timeZone: 'UTC',
-    shifts: [['early', '06:00', '14:00', '10:00'], ['late', '14:00', '22:00', '18:00'], ['night', '22:00', '06:00', '02:00']].map(([name, start, end, pause]) => ({
-      name, days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start, end, breaks: [{ start: pause, end: pause.replace(':00', ':30') }],
-    })),
-  }),
 };
 
 /** Fills in the defaults the environment lacks, so that flows reading `${MES_...}` see them. */
-export function applyPlantEnvDefaults(env: NodeJS.ProcessEnv = process.env): void {
+export function applyPlantEnvDefaults(env: NodeJS.ProcessEnv = process.env, demo = true): void {
   const setDefault = (name: string, value: string) => {
     if (env[name] === undefined || env[name] === '') env[name] = value;
   };
   for (const [name, value] of Object.entries(plantEnvDefaults)) setDefault(name, value);
-  // Node-RED replaces only whole-value ${VAR} references, so composed values get their own variable.
-  setDefault('MES_MQTT_SIGNAL_TOPIC', isa95Topic({ site: env.MES_SITE as string, area: env.MES_AREA as string, line: env.MES_LINE as string }, '+', 'plc/+'));
-  setDefault('MES_ERP_URL', `http://127.0.0.1:${env.PORT || 1880}/mock-erp/api`);
+  // A plant never has its actuals acknowledged by a mock: without an ERP URL they wait.
+  setDefault('MES_ERP_URL', demo ? `http://127.0.0.1:${env.PORT || 1880}/mock-erp/api` : '');
 }
 
-export function parseWorkstations(text: string): WorkstationSpec[] {
-  const list = text.split(',').map((s) => s.trim()).filter(Boolean).map((entry) => {
-    const [id, cycle] = entry.split(':');
-    const idealCycleSeconds = cycle === undefined ? 5 : Number(cycle);
-    if (!/^[A-Za-z0-9_.-]+$/.test(id)) throw new Error(`MES_LINE_WORKSTATIONS: workstation id "${id}" may hold only letters, digits, _ . -`);
-    if (!(idealCycleSeconds > 0) || !Number.isFinite(idealCycleSeconds)) throw new Error(`MES_LINE_WORKSTATIONS: ideal cycle time of ${id} must be a positive number of seconds`);
-    return { id, idealCycleSeconds };
-  });
-  if (list.length === 0) throw new Error('MES_LINE_WORKSTATIONS: no workstation given');
-  return list;
+/**
+ * The workstations to simulate: those of the plant model in the flow file (the first `mes-plant`
+ * node) that read a PLC, with the address template and hierarchy of the model, so that the
+ * simulated line is the plant the flows describe.
+ */
+export function simulatedPlant(flows: unknown[], env: NodeJS.ProcessEnv = process.env): Pick<PlantConfig, 'site' | 'area' | 'line' | 'workstations' | 'opcuaNodeIdTemplate'> {
+  const raw = flows.find((n) => (n as { type?: string }).type === 'mes-plant') as Record<string, unknown> | undefined;
+  if (!raw) throw new Error('the flow file has no mes-plant node to simulate');
+  // Node-RED replaces whole-value ${VAR} strings when the flow starts; so does the simulator.
+  const resolved = JSON.parse(JSON.stringify(raw), (_key, value) => (typeof value === 'string' && /^\$\{(\w+)\}$/.test(value) ? env[value.slice(2, -1)] ?? '' : value));
+  const plant = parsePlantModel(resolved);
+  const stations = [...plant.workstations.values()].filter((ws) => ws.signals.source !== 'none');
+  if (stations.length === 0) throw new Error('no workstation of the plant model reads a PLC');
+  return {
+    site: plant.site,
+    area: stations[0].area,
+    line: stations[0].line,
+    workstations: stations.map((ws) => ({ id: ws.id, idealCycleSeconds: ws.idealCycleTimeSeconds ?? 5 })),
+    opcuaNodeIdTemplate: typeof resolved.opcuaNodeIdTemplate === 'string' && resolved.opcuaNodeIdTemplate ? resolved.opcuaNodeIdTemplate : DEFAULT_OPCUA_NODE_ID_TEMPLATE,
+  };
 }
 
 const off = (value: string | undefined) => /^(off|false|0|no)$/i.test(value ?? '');
 
-export function plantConfigFromEnv(env: NodeJS.ProcessEnv = process.env): PlantConfig {
+/** The services' settings: the plant from the flow file, endpoints and switches from the environment. */
+export function plantConfigFromEnv(env: NodeJS.ProcessEnv, flows: unknown[]): PlantConfig {
   const get = (name: string) => (env[name] !== undefined && env[name] !== '' ? env[name] as string : plantEnvDefaults[name]);
   const seed = Number(get('MES_PLC_SIM_SEED'));
   if (!Number.isInteger(seed)) throw new Error('MES_PLC_SIM_SEED must be an integer');
   return {
-    site: get('MES_SITE'),
-    area: get('MES_AREA'),
-    line: get('MES_LINE'),
-    workstations: parseWorkstations(get('MES_LINE_WORKSTATIONS')),
+    ...simulatedPlant(flows, env),
     opcuaEndpoint: get('MES_OPCUA_ENDPOINT'),
-    opcuaNodeIdTemplate: get('MES_OPCUA_NODE_ID'),
     simulatorEnabled: !off(get('MES_PLC_SIM')),
     simulatorSeed: seed,
     mqttUrl: get('MES_MQTT_URL'),
@@ -98,9 +91,10 @@ export function plantConfigFromEnv(env: NodeJS.ProcessEnv = process.env): PlantC
   };
 }
 
-/** The OPC UA node id of a tag, from the template. */
-export function opcuaNodeId(template: string, workstation: string, tag: TagName): string {
-  return template.replace(/\{workstation\}/g, workstation).replace(/\{tag\}/g, tag);
+/** The OPC UA node id of a tag, from the plant model's template. */
+export function opcuaNodeId(config: Pick<PlantConfig, 'site' | 'area' | 'line' | 'opcuaNodeIdTemplate'>, workstation: string, tag: TagName): string {
+  return config.opcuaNodeIdTemplate.replace(/\{site\}/g, config.site).replace(/\{area\}/g, config.area).replace(/\{line\}/g, config.line)
+    .replace(/\{workstation\}/g, workstation).replace(/\{tag\}/g, tag);
 }
 
 /** The ISA-95 topic of an MES event or signal: site/area/line/workstation/leaf. */

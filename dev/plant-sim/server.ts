@@ -47,7 +47,7 @@ export function parseEndpoint(endpoint: string): { hostname: string; port: numbe
 /** The `s=` part of a template-made node id; the simulator serves string ids in its own namespace 1. */
 function ownStringId(nodeId: string): string {
   const match = /^ns=1;s=(.+)$/.exec(nodeId);
-  if (!match) throw new Error(`MES_OPCUA_NODE_ID: the simulator serves node ids "ns=1;s=..." only, not "${nodeId}"`);
+  if (!match) throw new Error(`the plant model's OPC UA node id template: the simulator serves node ids "ns=1;s=..." only, not "${nodeId}"`);
   return `s=${match[1]}`;
 }
 
@@ -60,6 +60,8 @@ export async function startPlcSimulator(options: PlcSimulatorOptions): Promise<R
   });
   const server = new OPCUAServer({
     port,
+    // Bound to the endpoint's host (loopback by default), never to every interface unasked.
+    host: hostname,
     resourcePath,
     // Endpoints advertised under the name clients use, so that they find a matching endpoint.
     hostname,
@@ -83,7 +85,7 @@ export async function startPlcSimulator(options: PlcSimulatorOptions): Promise<R
       const variable = namespace.addVariable({
         componentOf: machine,
         browseName: tag,
-        nodeId: ownStringId(opcuaNodeId(config.opcuaNodeIdTemplate, ws.id, tag)),
+        nodeId: ownStringId(opcuaNodeId(config, ws.id, tag)),
         dataType: DataType[dataTypes[tag]],
         minimumSamplingInterval: 100,
       });

@@ -45,8 +45,9 @@ export interface PlantServices {
   stop(): Promise<void>;
 }
 
-export async function startPlantServices(env: NodeJS.ProcessEnv, userDir: string, log: (line: string) => void = console.log): Promise<PlantServices> {
-  const config = plantConfigFromEnv(env);
+/** `flows`: the flow file's nodes, whose plant model the simulator runs. */
+export async function startPlantServices(env: NodeJS.ProcessEnv, userDir: string, flows: unknown[], log: (line: string) => void = console.log): Promise<PlantServices> {
+  const config = plantConfigFromEnv(env, flows);
   const services: PlantServices = {
     async stop() {
       await services.simulator?.stop();

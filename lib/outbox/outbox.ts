@@ -59,6 +59,8 @@ export interface OutboxMetrics {
   /** null until the first answer; false after a connection error or 502/504. */
   erpReachable: boolean | null;
   paused: boolean;
+  /** No ERP address is set: actuals are kept and wait, none is sent (never to a stand-in). */
+  noErp: boolean;
   lastError: LastError | null;
   /** Counts since this outbox started. */
   delivered: number;
@@ -70,7 +72,7 @@ export interface OutboxOptions {
   name: string;
   dialect: Dialect;
   dialectOptions?: DialectOptions;
-  /** ERP base URL; a dialect's path is appended. */
+  /** ERP base URL; a dialect's path is appended. Empty: no ERP yet, the actuals wait for one. */
   baseUrl: string;
   /** Orders delivered in parallel; each order's own actuals always go one after the other. */
   concurrency?: number;
@@ -303,7 +305,7 @@ export class ErpOutbox {
       if (copied === this.options.pageSize) this.pumpAgain = true;
     }
     // Requests sent while a CSRF token is on its way would only be refused.
-    if (this.paused || this.csrf.fetching) return;
+    if (this.paused || this.csrf.fetching || !this.options.baseUrl) return;
     const limit = this.reachable === false ? 1 : this.options.concurrency;
     const free = limit - this.busy.size;
     if (free > 0) {
@@ -656,6 +658,7 @@ export class ErpOutbox {
       oldestEventId: oldest?.event_id ?? null,
       erpReachable: this.reachable,
       paused: this.paused,
+      noErp: !this.options.baseUrl,
       lastError: this.lastError,
       delivered: this.delivered,
       retried: this.retried,

@@ -134,3 +134,17 @@ export class PlcSignalMapper {
     return [...this.rows.values()].map((row) => ({ ...row }));
   }
 }
+
+/** One level of an MQTT topic: the wildcards and the separator cannot appear in it. */
+const topicLevel = (text: string) => text.replace(/[+#/]/g, '_');
+
+/**
+ * The ISA-95 topic of an MES event in the unified namespace: `site/area/line/workstation/type`
+ * for an event at a workstation of the model, `site/site/type` for one of the whole site (an
+ * order received, a lot delivered).
+ */
+export function eventTopic(plant: PlantModel, event: { type: string; workstation?: string | null }): string {
+  const ws = event.workstation ? plant.workstations.get(event.workstation) : undefined;
+  const levels = ws ? [ws.site, ws.area, ws.line, ws.id, event.type] : [plant.site, 'site', event.type];
+  return levels.map(topicLevel).join('/');
+}

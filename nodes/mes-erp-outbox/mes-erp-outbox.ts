@@ -47,9 +47,10 @@ export = function register(RED: NodeAPI): void {
       const parts = [RED._('mes-erp-outbox.status.queued', { count: m.queueDepth })];
       if (m.oldestAgeMs !== null) parts.push(RED._('mes-erp-outbox.status.oldest', { age: shortAge(m.oldestAgeMs) }));
       if (m.quarantined > 0) parts.push(RED._('mes-erp-outbox.status.quarantined', { count: m.quarantined }));
-      if (m.paused) parts.push(RED._('mes-erp-outbox.status.paused'));
+      if (m.noErp) parts.push(RED._('mes-erp-outbox.status.noErp'));
+      else if (m.paused) parts.push(RED._('mes-erp-outbox.status.paused'));
       else if (m.erpReachable === false) parts.push(RED._('mes-erp-outbox.status.unreachable'));
-      const fill = m.paused ? 'grey' : m.quarantined > 0 ? 'red' : m.erpReachable === false || m.lastError && m.queueDepth > 0 ? 'yellow' : 'green';
+      const fill = m.noErp ? 'yellow' : m.paused ? 'grey' : m.quarantined > 0 ? 'red' : m.erpReachable === false || m.lastError && m.queueDepth > 0 ? 'yellow' : 'green';
       node.status({ fill, shape: m.queueDepth > 0 ? 'ring' : 'dot', text: statusText(parts.join(' · ')) });
     };
     const publish = (m: OutboxMetrics) => {
@@ -59,13 +60,14 @@ export = function register(RED: NodeAPI): void {
 
     try {
       if (!storeNode) throw new Error(RED._('mes-erp-outbox.errors.noStore'));
-      if (!config.url?.trim()) throw new Error(RED._('mes-erp-outbox.errors.noUrl'));
+      // Without an ERP URL the outbox still keeps every actual, in order; they go once one is set.
+      if (!config.url?.trim()) node.warn(RED._('mes-erp-outbox.errors.noUrl'));
       lease = storeNode.acquire();
       outbox = new ErpOutbox(lease.store, {
         name: config.outboxName?.trim() || 'erp',
         dialect: dialectNamed(config.dialect || 'canonical'),
         dialectOptions: { storageLocation: config.storageLocation, sourceWarehouse: config.sourceWarehouse, targetWarehouse: config.targetWarehouse },
-        baseUrl: config.url.trim(),
+        baseUrl: config.url?.trim() ?? '',
         concurrency: positive(config.concurrency, 4),
         backoff: { baseMs: positive(config.backoffBaseSeconds, 1) * 1000, maxMs: positive(config.backoffMaxSeconds, 300) * 1000 },
         requestTimeoutMs: positive(config.requestTimeoutSeconds, 30) * 1000,
