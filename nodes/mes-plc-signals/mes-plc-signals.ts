@@ -66,7 +66,7 @@ export = function register(RED: NodeAPI): void {
       const time = fromMqtt ? body.timestamp : (msg.sourceTimestamp ?? msg.serverTimestamp);
       const signal = mapper.read(msg.topic, value, time);
       const place = mapper.placeOf(msg.topic)!;
-      const table = { topic: 'machines', payload: mapper.table() };
+      const table = { topic: `machines/${source}`, payload: mapper.table() };
       send([signal ? { topic: 'signal', payload: signal, line: place.line } as NodeMessage : null, null, table]);
     });
   }
