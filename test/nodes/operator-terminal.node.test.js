@@ -114,3 +114,35 @@ describe('mes-operator-terminal node', function () {
     assert.match(notices[0], /^Refused: payload workstation 'WS-99' is not in the plant model/);
   });
 });
+
+describe('examples/mes-operator-terminal.json', () => {
+  const example = require('../../examples/mes-operator-terminal.json');
+  const byId = new Map(example.map((n) => [n.id, n]));
+  const terminal = example.find((n) => n.type === 'mes-operator-terminal');
+  const { TERMINAL_ACTIONS, TERMINAL_OUTPUTS } = require('../../dist/lib/dashboard/terminal');
+
+  it('feeds each widget from the output of its role, and each of them reaches that browser only', () => {
+    const widgetOf = { operation: 'ui-template', queue: 'ui-table', operators: 'ui-text', notification: 'ui-notification', selector: 'ui-dropdown' };
+    const base = example.find((n) => n.type === 'ui-base');
+    assert.equal(base.includeClientData, true);
+    TERMINAL_OUTPUTS.forEach((role, port) => {
+      const targets = terminal.wires[port].map((id) => byId.get(id).type);
+      if (widgetOf[role]) {
+        assert.deepEqual(targets, [widgetOf[role]], `output ${port + 1} (${role})`);
+        assert.ok(base.acceptsClientConfig.includes(widgetOf[role]), `${widgetOf[role]} accepts client constraints`);
+      }
+    });
+    assert.deepEqual(terminal.wires[0].map((id) => byId.get(id).type), ['mes-dispatch']);
+    assert.ok(base.acceptsClientConfig.includes('ui-text-input'), 'a badge typed at one browser is not shown at the others');
+  });
+
+  it('sends the terminal only topics it takes, and brings dispatch answers and refusals back', () => {
+    const into = example.filter((n) => (n.wires || []).some((port) => port.includes(terminal.id)));
+    const topics = into.filter((n) => n.type.startsWith('ui-') && n.type !== 'ui-event').map((n) => n.topic);
+    assert.deepEqual([...new Set(topics)].sort(), ['badge', 'workstation', ...TERMINAL_ACTIONS].sort());
+    const dispatch = byId.get(terminal.wires[0][0]);
+    assert.deepEqual([dispatch.wires[1], dispatch.wires[2]], [[terminal.id], [terminal.id]]);
+    assert.ok(into.some((n) => n.type === 'catch' && n.scope.includes(dispatch.id)));
+    assert.ok(into.some((n) => n.type === 'ui-event'));
+  });
+});
