@@ -336,6 +336,7 @@ export class OperatorTerminal {
 
   private event(event: Record<string, unknown>): Outgoing[] {
     if (event.type !== 'oee.downtime.started' || typeof event.workstation !== 'string' || !isObject(event.payload)) return [];
+    if (!this.options.workstations().has(event.workstation)) return [];
     const p = event.payload;
     if (typeof p.downtimeId !== 'string') return [];
     this.lastStops.set(event.workstation, {

@@ -10,6 +10,7 @@ const { sealOf, SEAL_PROPERTY } = require('../../dist/lib/dashboard/client-seal'
 const { tempDbFile } = require('../support/store');
 const { validOrder } = require('../support/orders');
 const { plantConfig } = require('../support/dispatch');
+const { until } = require('../support/messages');
 
 helper.init(require.resolve('node-red'));
 
@@ -32,16 +33,6 @@ function flow(file) {
     { id: 'caught', type: 'helper', z: 'tab', ...at },
   ];
 }
-
-/** Resolves with the first msg at a helper node that satisfies `predicate`. */
-const until = (node, predicate) => new Promise((resolve) => {
-  const listener = (msg) => {
-    if (!predicate(msg)) return;
-    node.removeListener('input', listener);
-    resolve(msg);
-  };
-  node.on('input', listener);
-});
 
 describe('mes-operator-terminal node', function () {
   this.timeout(20000);
