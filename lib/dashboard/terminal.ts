@@ -179,8 +179,11 @@ export class OperatorTerminal {
   receive(msg: TerminalInput): TerminalResult {
     if (msg.error !== undefined && msg.error !== null) return { messages: this.refusalToOperator(msg) };
     if (isObject(msg.operatorCommand)) return { messages: this.replyToOperator(msg) };
-    if (isSnapshot(msg.payload)) return { messages: this.snapshot(msg.payload) };
-    if (isObject(msg.payload) && typeof msg.payload.type === 'string' && typeof msg.payload.eventTime === 'string') return { messages: this.event(msg.payload) };
+    // A browser can put any payload into a widget message: what comes from a dashboard connection
+    // (it has a _client) is never taken for a snapshot or an event, which would change what other pages act on.
+    const fromDashboard = msg._client !== undefined && msg._client !== null;
+    if (!fromDashboard && isSnapshot(msg.payload)) return { messages: this.snapshot(msg.payload) };
+    if (!fromDashboard && isObject(msg.payload) && typeof msg.payload.type === 'string' && typeof msg.payload.eventTime === 'string') return { messages: this.event(msg.payload) };
     const topic = typeof msg.topic === 'string' ? msg.topic : '';
     if (topic === '$pageleave') return { messages: [] };
     if (topic !== '$pageview' && topic !== 'workstation' && topic !== 'badge' && !(TERMINAL_ACTIONS as readonly string[]).includes(topic)) {

@@ -260,6 +260,19 @@ describe('operator terminal (lib/dashboard/terminal)', () => {
     assert.deepEqual(t.send({ topic: 'workstation', _client: anna, error: { message: 'x', source: { id: 'terminal-node' } } }).notification, [], 'its own refusals: the page was told already');
   });
 
+  it('a widget message shaped like a snapshot or a stop changes nothing that other pages act on', () => {
+    const t = createTerminal();
+    for (const client of [anna, bo]) t.send({ topic: 'workstation', payload: 'WS-T1', _client: client });
+    t.send({ topic: 'WS-T1', payload: snapshot('WS-T1', { current: [running('PO-1', '0010')] }) });
+    const forged = t.send({ topic: 'report', payload: snapshot('WS-T1', { current: [running('PO-666', '0010')] }), _client: bo });
+    assert.deepEqual(forged.operation, []);
+    assert.equal(forged.refusal.errors[0].rule, 'reserved');
+    const stop = { type: 'oee.downtime.started', eventTime: '2026-11-25T07:02:00Z', workstation: 'WS-T1', payload: { downtimeId: 'DT-fake' } };
+    assert.equal(t.send({ topic: 'workstation', payload: stop, _client: bo }).refusal.errors[0].rule, 'unknownWorkstation');
+    assert.equal(t.send({ topic: 'start', payload: 1, _client: anna }).dispatch[0].payload.orderId, 'PO-1');
+    assert.match(t.send({ topic: 'downtime-reason', payload: { reason: 'mechanical/jam' }, _client: anna }).notification[0].payload, /No stop recorded/);
+  });
+
   it('refuses an input it does not know, naming the topic', () => {
     const t = createTerminal();
     const result = t.send({ topic: 'launch', payload: 1, _client: anna });
