@@ -1,9 +1,13 @@
 // A Dashboard 2.0 plugin: adds the signed-in dashboard user (see lib/dashboard/auth.ts) to the
 // msg._client of every message a dashboard widget sends, as `user: { userId, username }`, the
 // shape Dashboard 2.0's own user add-ons use, so flows can record who did an action.
+// Dashboard 2.0 keeps a `_client` that the browser wrote into the message, so a `user` is always
+// replaced by the connection's login or removed, and the result is sealed (lib/dashboard/client-seal.ts)
+// for nodes that must know the server, not the browser, said who it is.
 import type { NodeAPI } from 'node-red';
+import { SEAL_PROPERTY, sealOf } from '../../lib/dashboard';
 
-interface DashboardConnection { data?: { user?: string } }
+interface DashboardConnection { id: string; data?: { user?: string }; handshake?: { address?: string } }
 interface ClientMessage { _client?: Record<string, unknown> }
 
 export = function register(RED: NodeAPI): void {
@@ -11,8 +15,17 @@ export = function register(RED: NodeAPI): void {
     type: 'node-red-dashboard-2',
     hooks: {
       onAddConnectionCredentials(conn: DashboardConnection, msg: ClientMessage) {
-        const user = conn.data?.user;
-        if (user) msg._client = { ...msg._client, user: { userId: user, username: user } };
+        // What the browser wrote as its user or seal is dropped, never trusted.
+        const client = { ...msg._client };
+        delete client.user;
+        delete client[SEAL_PROPERTY];
+        const user = conn.data?.user || undefined;
+        const socketIp = conn.handshake?.address;
+        msg._client = {
+          ...client,
+          ...(user ? { user: { userId: user, username: user } } : {}),
+          [SEAL_PROPERTY]: sealOf({ socketId: conn.id, socketIp, userId: user }),
+        };
         return msg;
       },
     },

@@ -9,6 +9,7 @@ const { submitOrder } = require('../../dist/lib/orders');
 const { tempDbFile } = require('../support/store');
 const { validOrder } = require('../support/orders');
 const { plantConfig } = require('../support/dispatch');
+const { until } = require('../support/messages');
 
 helper.init(require.resolve('node-red'));
 
@@ -51,16 +52,6 @@ function collect(node) {
 
 /** Resolves with the next msg at a helper node. */
 const next = (node) => new Promise((resolve) => node.once('input', resolve));
-
-/** Resolves with the first msg at a helper node that satisfies `predicate`. */
-const until = (node, predicate) => new Promise((resolve) => {
-  const listener = (msg) => {
-    if (!predicate(msg)) return;
-    node.removeListener('input', listener);
-    resolve(msg);
-  };
-  node.on('input', listener);
-});
 
 let seq = 0;
 function command(topic, payload = {}) {

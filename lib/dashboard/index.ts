@@ -1,0 +1,3 @@
+export * from './auth';
+export * from './client-seal';
+export * from './terminal';
