@@ -1,5 +1,6 @@
 export * from './plant';
 export * from './commands';
 export * from './engine';
+export * from './signals';
 export * from './wip';
 export { dispatchSchema } from './schema';

@@ -1,5 +1,5 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import { parsePlantModel, type PlantModel, type ShiftConfig, type WorkstationConfig } from '../../lib/dispatch';
+import { parsePlantModel, type CountBatch, type PlantModel, type ShiftConfig, type WorkstationConfig } from '../../lib/dispatch';
 import type { PlantProvider } from './provider';
 
 interface MesPlantDef extends NodeDef {
@@ -7,6 +7,7 @@ interface MesPlantDef extends NodeDef {
   timeZone: string;
   shifts: ShiftConfig[];
   workstations: WorkstationConfig[];
+  countBatch?: Partial<CountBatch>;
 }
 
 export = function register(RED: NodeAPI): void {
@@ -14,7 +15,7 @@ export = function register(RED: NodeAPI): void {
     RED.nodes.createNode(this, config);
     // Checked at deploy, so a wrong model is reported once with every broken rule, not per command.
     try {
-      this.model = parsePlantModel({ site: config.site, timeZone: config.timeZone, shifts: config.shifts, workstations: config.workstations });
+      this.model = parsePlantModel({ site: config.site, timeZone: config.timeZone, shifts: config.shifts, workstations: config.workstations, countBatch: config.countBatch });
     } catch (err) {
       this.problem = (err as Error).message;
       this.error(this.problem);

@@ -17,7 +17,44 @@ describe('dispatch plant model', () => {
     const plant = parsePlantModel(plantConfig());
     assert.deepEqual(plant.workCenters.get('WC-TURN'), ['WS-T1', 'WS-T2', 'WS-T3']);
     assert.deepEqual(plant.workCenters.get('WC-ASSY'), ['WS-A1']);
-    assert.deepEqual(plant.workstations.get('WS-A1'), { id: 'WS-A1', name: 'WS-A1', site: 'PLANT-1010', area: 'ASSEMBLY', line: 'L2', workCenters: ['WC-ASSY'] });
+    assert.deepEqual(plant.workstations.get('WS-A1'), {
+      id: 'WS-A1', name: 'WS-A1', site: 'PLANT-1010', area: 'ASSEMBLY', line: 'L2', workCenters: ['WC-ASSY'],
+      counting: 'manual', counter: { mode: 'absolute', max: 4294967295 }, machineScrapReason: 'machine reject',
+    });
+  });
+
+  it('counting defaults to manual, so a saved plant without the counting fields books as before', () => {
+    const plant = parsePlantModel(plantConfig());
+    assert.ok([...plant.workstations.values()].every((ws) => ws.counting === 'manual'));
+    assert.deepEqual(plant.countBatch, { units: 10, seconds: 30 });
+  });
+
+  it('takes counting, counter, scrap reason of rejects and the count batch as configured', () => {
+    const config = plantConfig();
+    Object.assign(config.workstations[0], { counting: 'automatic', counter: { mode: 'increment' }, machineScrapReason: 'PLC reject' });
+    Object.assign(config.workstations[1], { counting: 'both', counter: { max: 65535 } });
+    const plant = parsePlantModel({ ...config, countBatch: { units: 50, seconds: 5 } });
+    const [t1, t2] = [plant.workstations.get('WS-T1'), plant.workstations.get('WS-T2')];
+    assert.deepEqual([t1.counting, t1.counter, t1.machineScrapReason], ['automatic', { mode: 'increment', max: 4294967295 }, 'PLC reject']);
+    assert.deepEqual([t2.counting, t2.counter], ['both', { mode: 'absolute', max: 65535 }]);
+    assert.deepEqual(plant.countBatch, { units: 50, seconds: 5 });
+  });
+
+  it('refuses bad counting settings, naming field and rule', () => {
+    const config = plantConfig();
+    Object.assign(config.workstations[0], { counting: 'plc', counter: { mode: 'gray', max: 1.5 }, machineScrapReason: ' ' });
+    Object.assign(config.workstations[1], { counter: { max: 0 } });
+    Object.assign(config.workstations[2], { counter: 'UInt32' });
+    assert.deepEqual(rulesOf(() => parsePlantModel({ ...config, countBatch: { units: -1, seconds: 'x' } })).sort(), [
+      'countBatch.seconds:type',
+      'countBatch.units:exclusiveMinimum',
+      'workstations[0].counter.max:integer',
+      'workstations[0].counter.mode:enum',
+      'workstations[0].counting:enum',
+      'workstations[0].machineScrapReason:scrapReason',
+      'workstations[1].counter.max:exclusiveMinimum',
+      'workstations[2].counter:type',
+    ]);
   });
 
   it('reports every broken rule of a bad model at once, naming field and rule', () => {
