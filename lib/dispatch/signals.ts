@@ -52,7 +52,7 @@ export function parseCounterSignal(msg: SignalMessage, plant: PlantModel, now: n
   }
   if (ws?.counter.mode === 'absolute') {
     for (const [field, value] of [['good', good], ['reject', reject]] as const) {
-      if (typeof value === 'number' && !(Number.isInteger(value) && value >= 0 && value <= ws.counter.max)) {
+      if (value !== undefined && isCount(value) && !(Number.isInteger(value) && (value as number) <= ws.counter.max)) {
         errors.push({ field: `payload.${field}`, rule: 'counterRange', message: `an absolute counter of workstation ${ws.id} is an integer from 0 to ${ws.counter.max}, not ${value}` });
       }
     }

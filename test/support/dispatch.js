@@ -1,6 +1,6 @@
 // A small plant and helpers to drive the dispatch core the way the node does: every command in
 // its own store.transact unit.
-const { parsePlantModel, parseCommand, Dispatcher } = require('../../dist/lib/dispatch');
+const { parsePlantModel, parseCommand, parseCounterSignal, Dispatcher } = require('../../dist/lib/dispatch');
 const { submitOrder } = require('../../dist/lib/orders');
 
 const plantConfig = () => ({
@@ -38,6 +38,19 @@ function createDispatch(store, options = {}) {
       return store.transact((s) => dispatcher.execute(s, parseCommand(type, body)));
     },
     snapshot: (ws) => dispatcher.snapshot(store, ws),
+    /**
+     * A machine counter signal through the parser and the core, as the node takes it; `wallMs`
+     * (default: the signal's time) is the wall clock that opens a batch.
+     */
+    async signal(payload, wallMs) {
+      const time = payload.time === undefined ? clock : Date.parse(payload.time);
+      const signal = parseCounterSignal({ payload: { workstation: defaults.workstation, time: new Date(time).toISOString(), ...payload } }, dispatcher.plant, time);
+      return signal ? store.transact((s) => dispatcher.count(s, signal, wallMs ?? time)) : null;
+    },
+    /** Closes the batches open for countBatch.seconds by the wall clock `wallMs`, as the node's timer does. */
+    closeQuiet: (wallMs) => store.transact((s) => dispatcher.closeQuietCounts(s, wallMs)),
+    /** The event time of the last command: signals placed after it. */
+    get clock() { return clock; },
   };
 }
 
@@ -53,4 +66,11 @@ async function refusedWith(promise, rule) {
   throw new Error(`expected a refusal with rule ${rule}, but the command was accepted`);
 }
 
-module.exports = { plantConfig, createDispatch, refusedWith };
+/** The test plant with machine counting on WS-T1 and WS-A1 (and `overrides` merged into every workstation). */
+function countingPlant(counting = 'automatic', overrides = {}, countBatch = { units: 10, seconds: 30 }) {
+  const plant = plantConfig();
+  for (const ws of plant.workstations) if (ws.id === 'WS-T1' || ws.id === 'WS-A1') Object.assign(ws, { counting, ...overrides });
+  return { ...plant, countBatch };
+}
+
+module.exports = { plantConfig, countingPlant, createDispatch, refusedWith };
