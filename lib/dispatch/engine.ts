@@ -824,13 +824,14 @@ export class Dispatcher {
    * batch first; a batch closes at `countBatch.units` units or `countBatch.seconds` of event time.
    */
   private addCounts(store: MesStore, sql: Statements, ws: Workstation, row: CounterRow, good: number, scrap: number, time: number, wallMs: number, outcome: CountOutcome): void {
-    const op = sql.countedOperation.get(ws.id) as OperationRow | undefined;
+    const found = sql.countedOperation.get(ws.id) as OperationRow | undefined;
+    // Setup pieces are no yield: they are the workstation's, like counts with nothing there.
+    const target = found?.state === 'setup' ? undefined : found;
     let refusal: FieldError | null = null;
-    if (op && op.state !== 'setup') {
-      const same = row.batch === 'reported' && row.order_id === op.order_id && row.operation_key === op.operation_key;
-      refusal = this.quantityRefusal(sql, op, good + (same ? row.good : 0), scrap + (same ? row.reject : 0), iso(time));
+    if (target) {
+      const same = row.batch === 'reported' && row.order_id === target.order_id && row.operation_key === target.operation_key;
+      refusal = this.quantityRefusal(sql, target, good + (same ? row.good : 0), scrap + (same ? row.reject : 0), iso(time));
     }
-    const target = op && op.state !== 'setup' ? op : undefined;
     const batch = !target ? 'unassigned' : refusal ? 'refused' : 'reported';
     const sameBatch = row.batch === batch && row.order_id === (target?.order_id ?? null)
       && row.operation_key === (target?.operation_key ?? null) && row.refusal_rule === (refusal?.rule ?? null);
