@@ -112,6 +112,14 @@ describe('dispatch machine counts', () => {
       assert.equal(opRow(store).good_quantity, 13);
     });
 
+    it("a supervisor's hold books the pending counts of the operation's workstation first", async () => {
+      await d.signal({ time: after(1), good: 0, reject: 0 });
+      await d.signal({ time: after(2), good: 2, reject: 1 });
+      const held = await d.run('hold', { reason: 'drawing revision' });
+      assert.deepEqual(held.events.map((e) => [e.type, e.actor]), [['quantity.reported', 'machine:WS-T1'], ['operation.held', 'sup-bo']]);
+      assert.deepEqual([opRow(store).good_quantity, opRow(store).scrap_quantity], [2, 1]);
+    });
+
     it('counts while the operation is paused are refused (stateTransition), recorded, and not retried', async () => {
       await d.signal({ time: after(1), good: 0, reject: 0 });
       await d.run('pause', { reasonCode: 'BREAK' });
