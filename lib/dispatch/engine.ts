@@ -1,15 +1,18 @@
 import type { Database } from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
 import type { OperationRow as CoreOperationRow } from '../orders/intake';
 import type { OperationSpec, OperationState, ProductionOrder, QualityCheck } from '../orders/types';
 import { inputQuantity } from '../routing';
 import type { MesStore, StoredEvent } from '../store';
 import { contentHash } from '../util/canonical-json';
-import { ConflictError, ValidationError } from '../util/errors';
+import { ConflictError, ValidationError, type FieldError } from '../util/errors';
+import { counterDelta, isRollover } from '../util/machine-signal';
 import type {
   CheckCommand, Command, CompleteCommand, OperatorCommand, HoldCommand, PauseCommand, ReleaseCommand, ReportCommand,
   ResequenceCommand, ResumeCommand, SignCommand, StartCommand,
 } from './commands';
-import { shiftAt, type PlantModel } from '../plant';
+import { shiftAt, type PlantModel, type Workstation } from '../plant';
+import type { CounterSignal } from './signals';
 
 export interface DispatchOptions {
   /** How far above its input an operation may report good + scrap, in percent (0 = not at all). */
@@ -56,6 +59,20 @@ export interface ReleaseOutcome {
   /** Pending operations that no workstation of the plant model can run; they stay pending. */
   /** `unknownWorkCenter`: the plant model has no such work center (every operation of it stays pending). */
   unplaced: { orderId: string; operationKey: string; workCenter: string; unknownWorkCenter: boolean; reason: string }[];
+}
+
+/** What a machine signal, or the close of a quiet batch, changed. */
+export interface CountOutcome {
+  /**
+   * Where the signal's counts went: into a batch of the running operation (`reported`), of the
+   * workstation (`unassigned`) or of refused counts (`refused`); `none`: no counts (no change,
+   * a first reading, a late reading, manual counting).
+   */
+  disposition: 'reported' | 'unassigned' | 'refused' | 'none';
+  /** Closed batches (`quantity.reported`, `quantity.unassigned`, `quantity.refused`) and `counter.reset`. */
+  events: StoredEvent[];
+  /** Workstations whose snapshot changed. */
+  workstations: string[];
 }
 
 export interface QueueEntry {
@@ -128,6 +145,44 @@ const OPERATION_COLUMNS = `o.*, r.status AS order_status, r.revision, r.priority
 const QUEUE_ORDER = 'ORDER BY d.queue_rank IS NULL, d.queue_rank, r.priority, r.scheduled_end, o.order_id, o.sequence';
 const ACTIVE_STATES = "('setup', 'running', 'paused')";
 
+/** A workstation's machine counter and its pending batch (`dispatch_counters`). */
+interface CounterRow {
+  workstation: string;
+  session: string | null;
+  good_reading: number | null;
+  reject_reading: number | null;
+  reading_time: number | null;
+  batch: 'reported' | 'unassigned' | 'refused' | null;
+  order_id: string | null;
+  operation_key: string | null;
+  refusal_field: string | null;
+  refusal_rule: string | null;
+  refusal_message: string | null;
+  good: number;
+  reject: number;
+  signals: number;
+  first_time: number | null;
+  last_time: number | null;
+  opened_at: number | null;
+}
+
+const COUNTER_COLUMNS = ['workstation', 'session', 'good_reading', 'reject_reading', 'reading_time', 'batch', 'order_id', 'operation_key',
+  'refusal_field', 'refusal_rule', 'refusal_message', 'good', 'reject', 'signals', 'first_time', 'last_time', 'opened_at'];
+
+const NO_BATCH = {
+  batch: null, order_id: null, operation_key: null, refusal_field: null, refusal_rule: null, refusal_message: null,
+  good: 0, reject: 0, signals: 0, first_time: null, last_time: null, opened_at: null,
+} as const;
+
+const NO_READINGS = { session: null, good_reading: null, reject_reading: null, reading_time: null } as const;
+
+const newCounter = (workstation: string): CounterRow => ({ workstation, ...NO_READINGS, ...NO_BATCH });
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Who an event is from and when: a command's operator or supervisor, or a workstation's machine counter. */
+type EventOrigin = { eventTime: string } & ({ operator: string } | { supervisor: string } | { machine: string });
+
 function prepareStatements(db: Database) {
   return {
     command: db.prepare('SELECT fingerprint, result FROM dispatch_commands WHERE command_id = ?'),
@@ -159,6 +214,17 @@ function prepareStatements(db: Database) {
     orderCompleted: db.prepare("UPDATE orders SET status = 'completed', updated_at = ?, last_event_seq = ? WHERE order_id = ?"),
     passedChecks: db.prepare('SELECT check_id, SUM(passed) AS passed FROM dispatch_check_results WHERE order_id = ? AND operation_key = ? GROUP BY check_id'),
     checkResult: db.prepare('INSERT INTO dispatch_check_results (order_id, operation_key, check_id, passed, value, event_time) VALUES (?, ?, ?, ?, ?, ?)'),
+    counter: db.prepare('SELECT * FROM dispatch_counters WHERE workstation = ?'),
+    saveCounter: db.prepare(`INSERT INTO dispatch_counters (${COUNTER_COLUMNS.join(', ')}) VALUES (${COUNTER_COLUMNS.map((c) => `@${c}`).join(', ')})
+      ON CONFLICT(workstation) DO UPDATE SET ${COUNTER_COLUMNS.slice(1).map((c) => `${c} = excluded.${c}`).join(', ')}`),
+    quietCounters: db.prepare(`SELECT * FROM dispatch_counters WHERE batch IS NOT NULL AND opened_at <= ?
+      AND workstation IN (SELECT value FROM json_each(?)) ORDER BY workstation`),
+    anyQuietCounter: db.prepare(`SELECT 1 FROM dispatch_counters WHERE batch IS NOT NULL AND opened_at <= ?
+      AND workstation IN (SELECT value FROM json_each(?)) LIMIT 1`),
+    // What a machine counts for: the operation set up, running or paused at the workstation (at
+    // most one), else the one held there last (held while it ran: its workstation is set).
+    countedOperation: db.prepare(`SELECT ${OPERATION_COLUMNS} WHERE o.workstation = ? AND (o.state IN ${ACTIVE_STATES} OR o.state = 'held')
+      ORDER BY o.state = 'held', o.started_at DESC LIMIT 1`),
   };
 }
 
@@ -188,8 +254,19 @@ export class Dispatcher {
   private statementsByDb = new WeakMap<Database, Statements>();
   /** Parsed order documents by order id; refreshed when the order's revision moves. */
   private documents = new Map<string, { revision: number; order: ProductionOrder }>();
+  /**
+   * This run's mark on the counter readings it stores: a reading of an earlier run (before a
+   * restart or deploy) is no baseline, so the first reading after a start counts nothing.
+   */
+  private readonly session = randomUUID();
+  /** Whether any workstation books machine counts: if not, commands skip the look for a pending batch. */
+  private readonly counting: boolean;
+  private readonly workstationList: string;
 
-  constructor(readonly plant: PlantModel, readonly options: DispatchOptions) {}
+  constructor(readonly plant: PlantModel, readonly options: DispatchOptions) {
+    this.counting = [...plant.workstations.values()].some((ws) => ws.counting !== 'manual');
+    this.workstationList = JSON.stringify([...plant.workstations.keys()]);
+  }
 
   private sql(store: MesStore): Statements {
     let statements = this.statementsByDb.get(store.db);
@@ -265,7 +342,14 @@ export class Dispatcher {
       }
       return { ...(JSON.parse(seen.result) as CommandOutcome), duplicate: true };
     }
+    // Machine counts pending at the workstation are booked before the command: a completion's
+    // totals include them, and a pause or hold ends their batch.
+    const counted = this.closeCountsBefore(store, sql, command);
     const outcome = this.apply(store, sql, command);
+    if (counted) {
+      outcome.events = [...counted.events, ...outcome.events];
+      outcome.workstations = [...new Set([...counted.workstations, ...outcome.workstations])];
+    }
     sql.saveCommand.run(command.commandId, fingerprint, JSON.stringify(outcome), store.nowIso());
     return outcome;
   }
@@ -380,12 +464,12 @@ export class Dispatcher {
     };
   }
 
-  /** Appends an event of a command: its event time, its actor, and the shift it happened in. */
-  private event(store: MesStore, type: string, command: Command, op: OperationRow | undefined, workstation: string | null, payload: object): StoredEvent {
+  /** Appends an event of a command or a machine counter: its event time, its actor, and the shift it happened in. */
+  private event(store: MesStore, type: string, origin: EventOrigin, op: Pick<OperationRow, 'order_id' | 'operation_key'> | undefined, workstation: string | null, payload: object): StoredEvent {
     return store.appendEvent({
-      type, eventTime: command.eventTime, orderId: op?.order_id ?? null, operationKey: op?.operation_key ?? null,
-      workstation, actor: 'operator' in command ? command.operator : command.supervisor,
-      payload: { ...payload, shift: shiftAt(this.plant, command.eventTime) },
+      type, eventTime: origin.eventTime, orderId: op?.order_id ?? null, operationKey: op?.operation_key ?? null,
+      workstation, actor: 'operator' in origin ? origin.operator : 'supervisor' in origin ? origin.supervisor : `machine:${origin.machine}`,
+      payload: { ...payload, shift: shiftAt(this.plant, origin.eventTime) },
     });
   }
 
@@ -461,8 +545,24 @@ export class Dispatcher {
     if (good + scrap + rework === 0) throw invalid('goodQuantity', 'nothingReported', 'a report needs a good, scrap or rework quantity above 0', subject);
     if (scrap > 0 && !command.scrapReason) throw invalid('scrapReason', 'required', 'is required when scrapQuantity is above 0', subject);
     const op = this.operationAtWorkstation(store, sql, command);
+    this.checkQuantities(sql, op, good, scrap, command.eventTime);
+    const booked = this.bookQuantities(store, sql, op, command, command.workstation,
+      { good, scrap, rework, scrapReason: command.scrapReason }, { commandId: command.commandId });
+    const after = { ...op, good_quantity: op.good_quantity + good, scrap_quantity: op.scrap_quantity + scrap };
+    return {
+      ...this.outcome(command, op, op.state, [booked.event], booked.workstations),
+      dueChecks: this.dueChecks(sql, after, this.spec(store, op), true),
+    };
+  }
+
+  /**
+   * The rules every quantity booked on an operation passes, from an operator's report or a batch
+   * of machine counts: the operation runs, the time is not before its start, and good + scrap
+   * stay within its input (the previous operation's good output) plus the overrun.
+   */
+  private checkQuantities(sql: Statements, op: OperationRow, good: number, scrap: number, eventTime: string): void {
     this.expectState(op, 'report quantities on', ['running']);
-    this.notBefore(op, command.eventTime);
+    this.notBefore(op, eventTime);
     const previous = sql.previous.get(op.order_id, op.sequence) as OperationRow | undefined;
     const input = inputQuantity(op, previous);
     const limit = input * (1 + this.options.overrunPercent / 100);
@@ -472,21 +572,37 @@ export class Dispatcher {
       const source = previous ? `delivered good by operation ${previous.operation_key}` : 'planned for the operation';
       throw conflict('goodQuantity', 'exceedsInput', `${label(op)} would reach ${consumed} ${op.unit} good + scrap, above the ${limit} available: ${input} ${source}${this.options.overrunPercent ? ` plus ${this.options.overrunPercent}% overrun` : ''}`);
     }
+  }
+
+  /** `checkQuantities` as the broken rule, or null: machine counts record a refusal rather than fail. */
+  private quantityRefusal(sql: Statements, op: OperationRow, good: number, scrap: number, eventTime: string): FieldError | null {
+    try {
+      this.checkQuantities(sql, op, good, scrap, eventTime);
+      return null;
+    } catch (err) {
+      if (err instanceof ConflictError) return err.conflicts[0];
+      if (err instanceof ValidationError) return err.errors[0];
+      throw err;
+    }
+  }
+
+  /**
+   * Adds checked increments to the operation's quantities with their `quantity.reported` event
+   * (`head` and `tail` around the quantities in its payload). The first good output makes the
+   * next operation ready: its workstations' queues change too.
+   */
+  private bookQuantities(
+    store: MesStore, sql: Statements, op: OperationRow, origin: EventOrigin, workstation: string,
+    quantities: { good: number; scrap: number; rework: number; scrapReason?: string }, head: object, tail: object = {},
+  ): { event: StoredEvent; workstations: string[] } {
+    const { good, scrap, rework, scrapReason } = quantities;
     sql.quantities.run(good, scrap, rework, op.order_id, op.operation_key);
-    const payload: Record<string, unknown> = {
-      commandId: command.commandId, unit: op.unit,
-      goodQuantity: good, scrapQuantity: scrap,
-    };
-    if (command.scrapReason) payload.scrapReason = command.scrapReason;
+    const payload: Record<string, unknown> = { ...head, unit: op.unit, goodQuantity: good, scrapQuantity: scrap };
+    if (scrapReason) payload.scrapReason = scrapReason;
     payload.reworkQuantity = rework;
-    const event = this.event(store, 'quantity.reported', command, op, command.workstation, payload);
-    const after = { ...op, good_quantity: op.good_quantity + good, scrap_quantity: op.scrap_quantity + scrap };
-    // The first good output makes the next operation ready: its workstations' queues change.
+    const event = this.event(store, 'quantity.reported', origin, op, workstation, { ...payload, ...tail });
     const nextChanged = op.good_quantity <= 0 && good > 0 ? this.nextWorkstations(store, sql, op) : [];
-    return {
-      ...this.outcome(command, op, op.state, [event], [command.workstation, ...nextChanged]),
-      dueChecks: this.dueChecks(sql, after, this.spec(store, op), true),
-    };
+    return { event, workstations: [workstation, ...nextChanged] };
   }
 
   private nextWorkstations(store: MesStore, sql: Statements, op: OperationRow): string[] {
@@ -649,6 +765,158 @@ export class Dispatcher {
       });
     }
     return due;
+  }
+
+  /**
+   * Books the counts of one machine signal (`parseCounterSignal`), inside `transact`, with the
+   * counter's reading and its pending batch in `dispatch_counters`, so the signal is durable when
+   * the unit commits and a crash neither loses nor repeats its counts. Under manual counting it
+   * changes nothing. An absolute counter's delta is taken from the last reading of this run
+   * (`counterDelta`: rollover, reset; the first reading only sets the baseline); a reading older
+   * than the last one is ignored. Counts go into the workstation's batch (see `addCounts`).
+   */
+  count(store: MesStore, signal: CounterSignal, wallMs: number): CountOutcome {
+    const ws = this.plant.workstations.get(signal.workstation);
+    if (!ws) throw invalid('payload.workstation', 'unknownWorkstation', `workstation '${signal.workstation}' is not in the plant model`, 'machine signal');
+    const outcome: CountOutcome = { disposition: 'none', events: [], workstations: [] };
+    if (ws.counting === 'manual') return outcome;
+    const sql = this.sql(store);
+    const row = (sql.counter.get(ws.id) as CounterRow | undefined) ?? newCounter(ws.id);
+    // Under 'both' the operator reports scrap: the PLC's reject counter is OEE's alone.
+    const reject = ws.counting === 'automatic' ? signal.reject : null;
+    let good: number;
+    let scrap: number;
+    if (ws.counter.mode === 'absolute') {
+      if (row.session !== this.session) Object.assign(row, NO_READINGS, { session: this.session });
+      else if (row.reading_time !== null && signal.time < row.reading_time) return outcome;
+      good = this.reading(store, ws, row, 'good', signal.good, signal.time, outcome);
+      scrap = this.reading(store, ws, row, 'reject', reject, signal.time, outcome);
+      row.reading_time = signal.time;
+    } else {
+      good = signal.good ?? 0;
+      scrap = reject ?? 0;
+    }
+    if (good > 0 || scrap > 0) this.addCounts(store, sql, ws, row, good, scrap, signal.time, wallMs, outcome);
+    sql.saveCounter.run(row);
+    return outcome;
+  }
+
+  /** Units counted by one absolute counter since its last reading; a drop that is no rollover is recorded as a reset. */
+  private reading(store: MesStore, ws: Workstation, row: CounterRow, counter: 'good' | 'reject', value: number | null, time: number, outcome: CountOutcome): number {
+    if (value === null) return 0;
+    const column = counter === 'good' ? 'good_reading' : 'reject_reading';
+    const last = row[column];
+    row[column] = value;
+    const delta = counterDelta(last, value, ws.counter.max);
+    if (last !== null && value < last && !isRollover(last, ws.counter.max)) {
+      outcome.events.push(this.event(store, 'counter.reset', { eventTime: iso(time), machine: ws.id }, undefined, ws.id, {
+        source: 'machine', counter, previousReading: last, reading: value, counted: delta,
+      }));
+    }
+    return delta;
+  }
+
+  /**
+   * Puts counts into the workstation's pending batch. They are `reported` on the running
+   * operation when its report rules allow them (checked with the batch so far), `refused` with
+   * the broken rule when it is paused or held or a rule refuses them, `unassigned` when nothing
+   * runs there (setup pieces included). Counts of another kind or operation close the pending
+   * batch first; a batch closes at `countBatch.units` units or `countBatch.seconds` of event time.
+   */
+  private addCounts(store: MesStore, sql: Statements, ws: Workstation, row: CounterRow, good: number, scrap: number, time: number, wallMs: number, outcome: CountOutcome): void {
+    const found = sql.countedOperation.get(ws.id) as OperationRow | undefined;
+    // Setup pieces are no yield: they are the workstation's, like counts with nothing there.
+    const target = found?.state === 'setup' ? undefined : found;
+    let refusal: FieldError | null = null;
+    if (target) {
+      const same = row.batch === 'reported' && row.order_id === target.order_id && row.operation_key === target.operation_key;
+      refusal = this.quantityRefusal(sql, target, good + (same ? row.good : 0), scrap + (same ? row.reject : 0), iso(time));
+    }
+    const batch = !target ? 'unassigned' : refusal ? 'refused' : 'reported';
+    const sameBatch = row.batch === batch && row.order_id === (target?.order_id ?? null)
+      && row.operation_key === (target?.operation_key ?? null) && row.refusal_rule === (refusal?.rule ?? null);
+    if (row.batch !== null && !sameBatch) this.closeBatch(store, sql, ws, row, outcome);
+    if (row.batch === null) {
+      Object.assign(row, {
+        batch, order_id: target?.order_id ?? null, operation_key: target?.operation_key ?? null,
+        refusal_field: refusal?.field ?? null, refusal_rule: refusal?.rule ?? null, refusal_message: refusal?.message ?? null,
+        first_time: time, last_time: time, opened_at: wallMs,
+      });
+    }
+    row.good += good;
+    row.reject += scrap;
+    row.signals += 1;
+    row.first_time = Math.min(row.first_time as number, time);
+    row.last_time = Math.max(row.last_time as number, time);
+    outcome.disposition = batch;
+    const { units, seconds } = this.plant.countBatch;
+    if (row.good + row.reject >= units || row.last_time - row.first_time >= seconds * 1000) this.closeBatch(store, sql, ws, row, outcome);
+  }
+
+  /**
+   * Writes the pending batch as one event and empties it: `quantity.reported` on the operation
+   * (its rules checked again, so a batch the operation can no longer take is refused, not lost),
+   * `quantity.unassigned`, or `quantity.refused` naming the rule. Refused counts are recorded,
+   * not retried.
+   */
+  private closeBatch(store: MesStore, sql: Statements, ws: Workstation, row: CounterRow, outcome: CountOutcome): void {
+    const from = iso(row.first_time as number);
+    const to = iso(row.last_time as number);
+    const origin: EventOrigin = { eventTime: to, machine: ws.id };
+    const span = { from, to, signals: row.signals };
+    let refusal: FieldError | null = row.refusal_rule === null ? null
+      : { field: row.refusal_field ?? '', rule: row.refusal_rule, message: row.refusal_message ?? '' };
+    const ref = row.order_id !== null && row.operation_key !== null ? { order_id: row.order_id, operation_key: row.operation_key } : undefined;
+    if (row.batch === 'reported') {
+      const op = ref ? sql.operation.get(ref.order_id, ref.operation_key) as OperationRow | undefined : undefined;
+      refusal = op ? this.quantityRefusal(sql, op, row.good, row.reject, from)
+        : { field: 'operationKey', rule: 'unknownOperation', message: `order ${row.order_id} has no operation '${row.operation_key}'` };
+      if (op && !refusal) {
+        const booked = this.bookQuantities(store, sql, op, origin, ws.id,
+          { good: row.good, scrap: row.reject, rework: 0, scrapReason: row.reject > 0 ? ws.machineScrapReason : undefined }, { source: 'machine' }, span);
+        outcome.events.push(booked.event);
+        outcome.workstations.push(...booked.workstations.filter((w) => !outcome.workstations.includes(w)));
+      }
+    }
+    if (row.batch === 'unassigned') {
+      outcome.events.push(this.event(store, 'quantity.unassigned', origin, undefined, ws.id, { source: 'machine', good: row.good, reject: row.reject, ...span }));
+    } else if (refusal) {
+      outcome.events.push(this.event(store, 'quantity.refused', origin, ref, ws.id, {
+        source: 'machine', rule: refusal.rule, field: refusal.field, message: refusal.message, good: row.good, reject: row.reject, ...span,
+      }));
+    }
+    Object.assign(row, NO_BATCH);
+  }
+
+  /** A command at a workstation with a pending batch closes it first (`execute`); a hold closes the batch where the operation runs. */
+  private closeCountsBefore(store: MesStore, sql: Statements, command: Command): CountOutcome | undefined {
+    if (!this.counting) return undefined;
+    const workstation = command.type === 'hold'
+      ? (sql.operation.get(command.orderId, command.operationKey) as OperationRow | undefined)?.workstation
+      : 'workstation' in command ? command.workstation : undefined;
+    const ws = workstation ? this.plant.workstations.get(workstation) : undefined;
+    const row = ws ? sql.counter.get(ws.id) as CounterRow | undefined : undefined;
+    if (!ws || !row || row.batch === null) return undefined;
+    const outcome: CountOutcome = { disposition: 'none', events: [], workstations: [] };
+    this.closeBatch(store, sql, ws, row, outcome);
+    sql.saveCounter.run(row);
+    return outcome;
+  }
+
+  /** Whether a batch of this plant's workstations has been open `countBatch.seconds` by the wall clock. Read-only: an idle timer writes nothing. */
+  hasQuietCounts(store: MesStore, wallMs: number): boolean {
+    return this.sql(store).anyQuietCounter.get(wallMs - this.plant.countBatch.seconds * 1000, this.workstationList) !== undefined;
+  }
+
+  /** Closes the batches of a quiet machine: open `countBatch.seconds` by the wall clock. Inside `transact`. */
+  closeQuietCounts(store: MesStore, wallMs: number): CountOutcome {
+    const sql = this.sql(store);
+    const outcome: CountOutcome = { disposition: 'none', events: [], workstations: [] };
+    for (const row of sql.quietCounters.all(wallMs - this.plant.countBatch.seconds * 1000, this.workstationList) as CounterRow[]) {
+      this.closeBatch(store, sql, this.plant.workstations.get(row.workstation) as Workstation, row, outcome);
+      sql.saveCounter.run(row);
+    }
+    return outcome;
   }
 
   /** What a workstation's screen shows: who is signed on, what runs there, and its queue. Read-only. */

@@ -1,3 +1,4 @@
 export * from './commands';
 export * from './engine';
+export * from './signals';
 export { dispatchSchema } from './schema';

@@ -3,7 +3,8 @@ import type { SchemaComponent } from '../store/schema';
 /**
  * Dispatch's own projections beside the core `operations` rows (which hold state, quantities,
  * workstation and times): queue ranks, hold and pause bookkeeping, passed checks, who is signed
- * on where, and the answer to every accepted command so a repeated command id gets it again.
+ * on where, the answer to every accepted command so a repeated command id gets it again, and
+ * each machine counter's last reading with its pending batch of counts.
  */
 export const dispatchSchema: SchemaComponent = {
   name: 'dispatch',
@@ -51,6 +52,41 @@ export const dispatchSchema: SchemaComponent = {
             result TEXT NOT NULL,
             recorded_at TEXT NOT NULL
           );
+        `);
+      },
+    },
+    {
+      version: 2,
+      description: 'machine counters: last readings and the pending batch of counts per workstation',
+      up(db) {
+        // One row per counting workstation, changed in the transaction of each signal, so a crash
+        // between a signal and its batch loses nothing and counts nothing twice.
+        db.exec(`
+          CREATE TABLE dispatch_counters (
+            workstation TEXT PRIMARY KEY,
+            -- The dispatch run that took the readings: another run's readings are no baseline.
+            session TEXT,
+            good_reading REAL,
+            reject_reading REAL,
+            -- Event time (epoch ms) of the latest reading.
+            reading_time INTEGER,
+            -- The pending batch: 'reported' on an operation, 'unassigned', or 'refused'; NULL: none.
+            batch TEXT,
+            order_id TEXT,
+            operation_key TEXT,
+            refusal_field TEXT,
+            refusal_rule TEXT,
+            refusal_message TEXT,
+            good REAL NOT NULL DEFAULT 0,
+            reject REAL NOT NULL DEFAULT 0,
+            signals INTEGER NOT NULL DEFAULT 0,
+            -- Event times (epoch ms) of the batch's first and last counts.
+            first_time INTEGER,
+            last_time INTEGER,
+            -- Wall clock (epoch ms) when the batch opened: a quiet machine's batch closes by it.
+            opened_at INTEGER
+          );
+          CREATE INDEX dispatch_counters_open ON dispatch_counters (opened_at) WHERE batch IS NOT NULL;
         `);
       },
     },

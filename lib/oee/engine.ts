@@ -1,5 +1,6 @@
 import { ShiftCalendar, type Period, type ShiftInstance } from './calendar';
 import { addTime, addTotals, computeMetrics, emptyTotals, type TimeCategory, type Totals } from './totals';
+import { counterDelta } from '../util/machine-signal';
 import type {
   Downtime, LineSnapshot, MachineState, OeeConfig, OeeOp, Product, ReasonShare, StateReport, TrackedState,
   WindowReport, WorkstationConfig, WorkstationSnapshot, WorkstationState,
@@ -460,18 +461,11 @@ export class OeeEngine {
     if (hour !== null) addCounts(hour, planned, total, good, reject, startup, idealMs);
   }
 
-  /**
-   * Counted pieces since the last absolute reading. A lower value is a rollover when the last one
-   * was in the top 10 % of the counter's range, otherwise a reset to 0 (the value is what was
-   * counted since the reset). The first reading after start only sets the baseline.
-   */
+  /** Counted pieces since the last absolute reading (`counterDelta`: rollover, reset, first reading). */
   private delta(ws: WorkstationState, which: 'first' | 'reject', value: number): number {
     const last = ws.counters[which];
     ws.counters[which] = value;
-    if (last === null) return 0;
-    if (value >= last) return value - last;
-    const max = this.config.counterMax;
-    return last >= max * 0.9 ? max - last + value + 1 : value;
+    return counterDelta(last, value, this.config.counterMax);
   }
 
   /** An operation started on the workstation (dispatch event or configuration message). */

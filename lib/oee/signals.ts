@@ -1,6 +1,7 @@
 import type { ValidateFunction } from 'ajv';
 import { createAjv, toFieldErrors } from '../util/json-schema';
 import { ValidationError, type FieldError } from '../util/errors';
+import { signalTime } from '../util/machine-signal';
 import { MACHINE_STATES, type MachineState, type OeeConfig } from './types';
 
 /** What one input message asks of the OEE node. */
@@ -22,10 +23,10 @@ export interface InputMessage {
   sourceTimestamp?: unknown;
 }
 
-const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 const timeSchema = { anyOf: [{ type: 'string' }, { type: 'number' }] };
 
-const signalSchema = {
+/** The machine signal message, shared with dispatch (which books the counts on operations). */
+export const signalSchema = {
   type: 'object',
   required: ['workstation'],
   additionalProperties: false,
@@ -259,19 +260,10 @@ export class SignalParser {
     }
   }
 
-  /** Event time in epoch ms from an ISO 8601 time with zone, epoch ms, or a Date (OPC UA source timestamp). */
+  /** Event time in epoch ms (see `signalTime`), or refused naming the field. */
   private time(value: unknown, field: string, now: number): number {
-    let t = NaN;
-    if (value === undefined) throw inputError([{ field, rule: 'required', message: 'the source timestamp of the signal is required (event time, not arrival time)' }], 'OEE input');
-    if (typeof value === 'number') t = value;
-    else if (value instanceof Date) t = value.getTime();
-    else if (typeof value === 'string' && ISO_WITH_ZONE.test(value)) t = Date.parse(value);
-    if (!Number.isFinite(t)) {
-      throw inputError([{ field, rule: 'timestamp', message: 'must be an ISO 8601 time with zone (Z or ±hh:mm) or epoch milliseconds' }], 'OEE input');
-    }
-    if (t > now + this.config.futureToleranceSeconds * 1000) {
-      throw inputError([{ field, rule: 'notInFuture', message: `is more than ${this.config.futureToleranceSeconds} s ahead of the clock` }], 'OEE input');
-    }
+    const t = signalTime(value, now, this.config.futureToleranceSeconds);
+    if (typeof t !== 'number') throw inputError([{ field, ...t }], 'OEE input');
     return t;
   }
 }
@@ -291,7 +283,7 @@ const isCount = (value: unknown) => value === undefined || (isFiniteNumber(value
 const SIGNAL_FIELDS: ReadonlySet<string> = new Set(Object.keys(signalSchema.properties));
 
 /** Whether `payload` is an object whose keys are all fields of a machine signal (signalSchema's). */
-function hasSignalFieldsOnly(payload: unknown): boolean {
+export function hasSignalFieldsOnly(payload: unknown): boolean {
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return false;
   for (const key in payload) if (!SIGNAL_FIELDS.has(key)) return false;
   return true;

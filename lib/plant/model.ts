@@ -13,6 +13,7 @@ const EVERY_DAY: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 const DEFAULT_SHIFTS: ShiftDef[] = [{ name: 'day', days: EVERY_DAY, start: '00:00', end: '00:00' }];
 export const DEFAULT_OPCUA_NODE_ID_TEMPLATE = 'ns=1;s={workstation}.{tag}';
 export const DEFAULT_MQTT_TOPIC_TEMPLATE = '{site}/{area}/{line}/{workstation}/plc/{tag}';
+const DEFAULT_MACHINE_SCRAP_REASON = 'machine reject';
 /** UInt32, the usual PLC counter. */
 export const DEFAULT_COUNTER_MAX = 4294967295;
 const COUNTING: CountingMode[] = ['manual', 'automatic', 'both'];
@@ -169,13 +170,17 @@ export function parsePlantModel(input: PlantConfig | Record<string, unknown>): P
     const counting = checkChoice(errors, `${at}.counting`, ws?.counting, COUNTING, 'manual');
     const counterMode = checkChoice(errors, `${at}.counterMode`, ws?.counterMode, COUNTER_MODES, 'absolute');
     const counterMax = checkPositive(errors, `${at}.counterMax`, ws?.counterMax, DEFAULT_COUNTER_MAX, true) as number;
+    const scrapReason = ws?.machineScrapReason === undefined || ws.machineScrapReason === '' ? DEFAULT_MACHINE_SCRAP_REASON : ws.machineScrapReason;
+    if (typeof scrapReason !== 'string' || scrapReason.trim() === '' || scrapReason.length > 64) {
+      errors.push({ field: `${at}.machineScrapReason`, rule: 'scrapReason', message: 'must be a text of 1 to 64 characters, not blank' });
+    }
     if (!idOk || !areaOk || !lineOk || workstations.has(ws.id)) return;
     const place = { site: config.site, area: ws.area, line: ws.line, id: ws.id };
     const template = source === 'mqtt' ? mqttTemplate : opcuaTemplate;
     const addresses = Object.fromEntries(SIGNAL_TAGS.map((tag) => [tag, source === 'none' ? '' : fillTemplate(template, place, tag)])) as Record<SignalTag, string>;
     workstations.set(ws.id, {
       id: ws.id, name: ws.name?.trim() || ws.id, site: config.site, area: ws.area, line: ws.line, workCenters: [...new Set(centers)],
-      idealCycleTimeSeconds: ideal, products: {}, signals: { source, addresses }, counting, counter: { mode: counterMode, max: counterMax },
+      idealCycleTimeSeconds: ideal, products: {}, signals: { source, addresses }, counting, counter: { mode: counterMode, max: counterMax }, machineScrapReason: String(scrapReason),
     });
     for (const wc of new Set(centers)) workCenters.set(wc, [...(workCenters.get(wc) ?? []), ws.id]);
     const line = lines.get(ws.line) ?? { id: ws.line, area: ws.area, workstations: [] };

@@ -29,6 +29,8 @@ export interface WorkstationConfig {
   counterMode?: CounterMode;
   /** Largest value of an absolute counter; the next value after it is 0. */
   counterMax?: number;
+  /** Scrap reason of the PLC's rejects under automatic counting; default `machine reject`. */
+  machineScrapReason?: string;
 }
 
 /** Ideal cycle time of one material at one workstation. */
@@ -90,6 +92,7 @@ export interface Workstation {
   signals: { source: SignalSource; addresses: Record<SignalTag, string> };
   counting: CountingMode;
   counter: { mode: CounterMode; max: number };
+  machineScrapReason: string;
 }
 
 export interface Line {

@@ -1,7 +1,7 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
-import { Dispatcher, parseCommand, type ReleaseOutcome } from '../../lib/dispatch';
+import { Dispatcher, parseCommand, parseCounterSignal, type CountOutcome, type ReleaseOutcome } from '../../lib/dispatch';
 import type { StoreLease, StoredEvent } from '../../lib/store';
-import { ValidationError } from '../../lib/util';
+import { ConflictError, ValidationError } from '../../lib/util';
 import type { PlantProvider } from '../mes-plant/provider';
 import { bindInput, closeAfter, reportSetupFailure, statusText, type Send, type StoreProvider } from '../shared/adapter';
 
@@ -14,6 +14,8 @@ interface DispatchDef extends NodeDef {
 
 /** Messages that make the node look for pending operations in the store. */
 const RELEASE_TOPICS = ['refresh', 'order.received', 'order.updated', 'order.cancelled'];
+/** How often the node looks for a quiet machine's batch to close, at most. */
+const QUIET_COUNTS_CHECK_MS = 1000;
 
 export = function register(RED: NodeAPI): void {
   function DispatchNode(this: Node, config: DispatchDef) {
@@ -86,7 +88,47 @@ export = function register(RED: NodeAPI): void {
       refreshSnapshots(snapshotsOf === 'all' ? allWorkstations() : outcome.workstations);
     }
 
-    const input = bindInput(node, handle);
+    // Signals come at 10/s and more per workstation: the status changes only when its text does.
+    let countStatus = '';
+    // Refused machine counts are an alert, not a failed message: each refused batch reaches Catch
+    // nodes with its event as the msg, whether a signal, a command or the timer closed it.
+    const alertRefused = (events: StoredEvent[]) => {
+      for (const event of events) {
+        if (event.type !== 'quantity.refused') continue;
+        const { field, rule, message } = event.payload as { field: string; rule: string; message: string };
+        node.error(new ConflictError([{ field, rule, message: `machine counts of ${event.workstation} refused: ${message}` }]), { topic: event.type, payload: event });
+        countStatus = '';
+        node.status({ fill: 'red', shape: 'ring', text: statusText(`counts refused: ${rule}`) });
+      }
+    };
+    const publishCounts = (outcome: CountOutcome, send: Send) => {
+      if (outcome.events.length > 0) send([eventMessages(outcome.events), null, null]);
+      refreshSnapshots(outcome.workstations);
+      alertRefused(outcome.events);
+    };
+    const showCounting = (outcome: CountOutcome, workstation: string) => {
+      if (outcome.events.some((e) => e.type === 'quantity.refused')) return;
+      const refused = outcome.disposition === 'refused';
+      if (!refused && outcome.events.length === 0) return;
+      const text = statusText(`${workstation}: ${refused ? 'counts refused' : 'counted'}`);
+      if (text === countStatus) return;
+      countStatus = text;
+      node.status({ fill: refused ? 'yellow' : 'green', shape: refused ? 'ring' : 'dot', text });
+    };
+
+    /** A machine signal: its counts are booked (durable) before done(); without counts, or under manual counting, done() at once. */
+    function countSignal(msg: NodeMessageInFlow, send: Send): Promise<void> | undefined {
+      if (!lease || !dispatcher) throw new Error(problem ?? RED._('mes-dispatch.errors.noStore'));
+      const active = dispatcher;
+      const signal = parseCounterSignal(msg as { payload?: unknown; sourceTimestamp?: unknown }, active.plant, Date.now());
+      if (!signal || active.plant.workstations.get(signal.workstation)?.counting === 'manual') return undefined;
+      return lease.store.transact((s) => active.count(s, signal, Date.now())).then((outcome) => {
+        publishCounts(outcome, send);
+        showCounting(outcome, signal.workstation);
+      });
+    }
+
+    const input = bindInput(node, (msg, send) => (msg.topic === 'signal' ? countSignal(msg, send) : handle(msg, send)));
 
     async function handle(msg: NodeMessageInFlow, send: Send): Promise<void> {
       if (!lease || !dispatcher) throw new Error(problem ?? RED._('mes-dispatch.errors.noStore'));
@@ -114,7 +156,9 @@ export = function register(RED: NodeAPI): void {
       // A repeated command id gets its answer again but no events: they were sent the first time.
       send([outcome.duplicate ? [] : eventMessages(outcome.events), null, reply]);
       if (!outcome.duplicate) refreshSnapshots(outcome.workstations);
+      countStatus = '';
       node.status({ fill: 'green', shape: 'dot', text: statusText(`${command.type} ${outcome.orderId ? `${outcome.orderId}/${outcome.operationKey}` : outcome.workstation ?? ''}${outcome.duplicate ? ' (repeat)' : ''}`) });
+      if (!outcome.duplicate) alertRefused(outcome.events);
     }
 
     const sendFromNode: Send = (msg) => node.send(msg);
@@ -129,9 +173,24 @@ export = function register(RED: NodeAPI): void {
     if (lease && dispatcher) setImmediate(releaseInBackground);
     const timer = intervalSeconds > 0 && lease ? setInterval(releaseInBackground, intervalSeconds * 1000) : undefined;
 
+    // A quiet machine sends no signal to close its batch by event time: the wall clock does.
+    let counting: Promise<void> = Promise.resolve();
+    const closeQuietCounts = () => {
+      const active = dispatcher;
+      if (!lease || !active || !active.hasQuietCounts(lease.store, Date.now())) return;
+      counting = lease.store.transact((s) => active.closeQuietCounts(s, Date.now()))
+        .then((outcome) => publishCounts(outcome, sendFromNode))
+        .catch((err: Error) => node.error(RED._('mes-dispatch.errors.counts', { message: err.message })));
+    };
+    const countsAnywhere = dispatcher && [...dispatcher.plant.workstations.values()].some((ws) => ws.counting !== 'manual');
+    const countTimer = lease && dispatcher && countsAnywhere
+      ? setInterval(closeQuietCounts, Math.min(QUIET_COUNTS_CHECK_MS, dispatcher.plant.countBatch.seconds * 1000))
+      : undefined;
+
     node.on('close', (done: () => void) => {
       if (timer) clearInterval(timer);
-      closeAfter([input.settle(), background], () => {
+      if (countTimer) clearInterval(countTimer);
+      closeAfter([input.settle(), background, counting], () => {
         lease?.release();
         lease = undefined;
       }, done);

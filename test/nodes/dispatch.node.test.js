@@ -8,7 +8,8 @@ const { ALL_COMPONENTS } = require('../../dist/lib');
 const { submitOrder } = require('../../dist/lib/orders');
 const { tempDbFile } = require('../support/store');
 const { validOrder } = require('../support/orders');
-const { plantConfig } = require('../support/dispatch');
+const Database = require('better-sqlite3');
+const { plantConfig, countingPlant } = require('../support/dispatch');
 const { until } = require('../support/messages');
 
 helper.init(require.resolve('node-red'));
@@ -40,6 +41,8 @@ function flowFor(file, plant = plantConfig()) {
     { id: 'replies', type: 'helper', z: 'tab', ...at },
     { id: 'catcher', type: 'catch', z: 'tab', scope: null, uncaught: false, ...at, wires: [['caught']] },
     { id: 'caught', type: 'helper', z: 'tab', ...at },
+    { id: 'completer', type: 'complete', z: 'tab', scope: ['dispatch'], ...at, wires: [['completed']] },
+    { id: 'completed', type: 'helper', z: 'tab', ...at },
   ];
 }
 
@@ -68,6 +71,7 @@ function command(topic, payload = {}) {
 describe('mes-dispatch node', function () {
   this.timeout(20000);
   const catchNode = require('@node-red/nodes/core/common/25-catch.js');
+  const completeNode = require('@node-red/nodes/core/common/24-complete.js');
   beforeEach((done) => { helper.startServer(done); });
   afterEach(async () => {
     await helper.unload();
@@ -75,13 +79,14 @@ describe('mes-dispatch node', function () {
   });
 
   async function load(file, plant) {
-    await helper.load([storeNode, plantNode, dispatchNode, catchNode], flowFor(file, plant));
+    await helper.load([storeNode, plantNode, dispatchNode, catchNode, completeNode], flowFor(file, plant));
     return {
       dispatch: helper.getNode('dispatch'),
       events: helper.getNode('events'),
       snapshots: helper.getNode('snapshots'),
       replies: helper.getNode('replies'),
       caught: helper.getNode('caught'),
+      completed: helper.getNode('completed'),
     };
   }
 
@@ -230,5 +235,105 @@ describe('mes-dispatch node', function () {
     nodes.dispatch.receive(command('sign-on'));
     const err = await caught;
     assert.match(err.error.message, /workstations\[1\]\.id: workstation 'WS-T1' is defined twice/);
+  });
+  describe('machine counts', () => {
+    const T = (seconds) => new Date(Date.parse('2026-11-25T08:00:00Z') + seconds * 1000).toISOString();
+    const signal = (payload) => ({ topic: 'signal', payload: { workstation: 'WS-T1', ...payload } });
+    /** A read-only look at the database the flow writes. */
+    const query = (file, sql) => {
+      const db = new Database(file, { readonly: true });
+      try {
+        return db.prepare(sql).all();
+      } finally {
+        db.close();
+      }
+    };
+
+    /** A flow with the order's first operation running at WS-T1. */
+    async function running(plant) {
+      const file = tempDbFile();
+      await seed(file, [plainOrder()]);
+      const loading = load(file, plant);
+      const nodes = await loading;
+      await until(nodes.snapshots, (m) => m.topic === 'WS-T1' && m.payload.queue.length > 0);
+      for (const topic of ['sign-on', 'start']) {
+        const reply = next(nodes.replies);
+        nodes.dispatch.receive(command(topic, { eventTime: T(0) }));
+        await reply;
+      }
+      return { ...nodes, file };
+    }
+
+    it("counter signals become the running operation's good and scrap: quantity.reported on output 1, in the store and the snapshot", async () => {
+      const nodes = await running(countingPlant('automatic'));
+      const reported = until(nodes.events, (m) => m.topic === 'quantity.reported');
+      const snapshot = until(nodes.snapshots, (m) => m.topic === 'WS-T1' && m.payload.current[0]?.goodQuantity === 8);
+      let finished = 0;
+      const bothFinished = until(nodes.completed, (m) => m.topic === 'signal' && ++finished === 2);
+      nodes.dispatch.receive(signal({ time: T(1), good: 100, reject: 5, state: 'running' }));
+      nodes.dispatch.receive(signal({ time: T(2), good: 108, reject: 7 }));
+      const event = (await reported).payload;
+      assert.equal(event.actor, 'machine:WS-T1');
+      assert.deepEqual([event.payload.source, event.payload.goodQuantity, event.payload.scrapQuantity, event.payload.scrapReason], ['machine', 8, 2, 'machine reject']);
+      assert.deepEqual(query(nodes.file, "SELECT good_quantity, scrap_quantity FROM operations WHERE operation_key = '0010'"), [{ good_quantity: 8, scrap_quantity: 2 }]);
+      assert.equal((await snapshot).payload.current[0].scrapQuantity, 2);
+      await bothFinished; // each signal finishes (done) after its commit
+    });
+
+    it("the node's timer closes a quiet machine's batch", async () => {
+      const nodes = await running(countingPlant('automatic', {}, { units: 1000, seconds: 0.2 }));
+      const reported = until(nodes.events, (m) => m.topic === 'quantity.reported');
+      nodes.dispatch.receive(signal({ time: T(1), good: 0, reject: 0 }));
+      nodes.dispatch.receive(signal({ time: T(2), good: 3, reject: 0 }));
+      assert.equal((await reported).payload.payload.goodQuantity, 3);
+    });
+
+    it('signals without counts and counts of a manual workstation finish at once and change nothing; garbled ones reach Catch', async () => {
+      const plant = countingPlant('automatic');
+      plant.workstations[1].counting = 'manual'; // WS-T2
+      const nodes = await running(plant);
+      let probes = 0;
+      const finished = (msg) => {
+        probes += 1;
+        const probe = probes;
+        const completion = until(nodes.completed, (m) => m.probe === probe);
+        nodes.dispatch.receive({ ...msg, probe });
+        return completion;
+      };
+      await finished(signal({ time: T(1), good: 5, reject: 0 }));
+      assert.deepEqual(query(nodes.file, 'SELECT workstation, good_reading FROM dispatch_counters'), [{ workstation: 'WS-T1', good_reading: 5 }], 'automatic WS-T1 keeps its counter');
+      await finished(signal({ workstation: 'WS-T2', time: T(1), good: 5, reject: 0 }));
+      await finished(signal({ time: T(2), state: 'stopped', faultCode: 12 }));
+      assert.deepEqual(query(nodes.file, 'SELECT workstation, good_reading FROM dispatch_counters'), [{ workstation: 'WS-T1', good_reading: 5 }], 'manual WS-T2 and a state change stored nothing');
+
+      let caught = next(nodes.caught);
+      nodes.dispatch.receive(signal({ time: T(3), good: -1 }));
+      assert.match((await caught).error.message, /payload\.good: must be >= 0 \[rule: minimum\]/);
+      caught = next(nodes.caught);
+      nodes.dispatch.receive(signal({ workstation: 'WS-NOPE', time: T(3), good: 1 }));
+      assert.match((await caught).error.message, /payload\.workstation: workstation 'WS-NOPE' is not in the plant model \[rule: unknownWorkstation\]/);
+      caught = next(nodes.caught);
+      nodes.dispatch.receive(signal({ time: T(3), good: 'many' }));
+      assert.match((await caught).error.message, /payload\.good: must be number \[rule: type\]/);
+      assert.deepEqual(query(nodes.file, 'SELECT good_reading FROM dispatch_counters'), [{ good_reading: 5 }]);
+    });
+
+    it('refused counts reach Catch with the rule and their quantity.refused event; the status turns red', async () => {
+      const nodes = await running(countingPlant('automatic', {}, { units: 1, seconds: 30 }));
+      const reply = next(nodes.replies);
+      nodes.dispatch.receive(command('pause', { eventTime: T(1), reasonCode: 'BREAK' }));
+      await reply;
+      const caught = next(nodes.caught);
+      const refusedEvent = until(nodes.events, (m) => m.topic === 'quantity.refused');
+      nodes.dispatch.receive(signal({ time: T(2), good: 0, reject: 0 }));
+      nodes.dispatch.receive(signal({ time: T(3), good: 2, reject: 0 }));
+      const alert = await caught;
+      assert.equal(alert.topic, 'quantity.refused');
+      assert.match(alert.error.message, /machine counts of WS-T1 refused: cannot report quantities on operation PO-1000\/0010: it is paused.*\[rule: stateTransition\]/);
+      assert.deepEqual([alert.payload.payload.rule, alert.payload.payload.good], ['stateTransition', 2]);
+      assert.equal((await refusedEvent).payload.eventId, alert.payload.eventId);
+      assert.ok(nodes.dispatch.status.args.some(([s]) => s.fill === 'red' && s.text === 'counts refused: stateTransition'));
+      assert.deepEqual(query(nodes.file, "SELECT good_quantity FROM operations WHERE operation_key = '0010'"), [{ good_quantity: 0 }]);
+    });
   });
 });

@@ -1,6 +1,6 @@
 // A small plant and helpers to drive the dispatch core the way the node does: every command in
 // its own store.transact unit.
-const { parseCommand, Dispatcher } = require('../../dist/lib/dispatch');
+const { parseCommand, parseCounterSignal, Dispatcher } = require('../../dist/lib/dispatch');
 const { parsePlantModel } = require('../../dist/lib/plant');
 const { submitOrder } = require('../../dist/lib/orders');
 
@@ -39,6 +39,19 @@ function createDispatch(store, options = {}) {
       return store.transact((s) => dispatcher.execute(s, parseCommand(type, body)));
     },
     snapshot: (ws) => dispatcher.snapshot(store, ws),
+    /**
+     * A machine counter signal through the parser and the core, as the node takes it; `wallMs`
+     * (default: the signal's time) is the wall clock that opens a batch.
+     */
+    async signal(payload, wallMs) {
+      const time = payload.time === undefined ? clock : Date.parse(payload.time);
+      const signal = parseCounterSignal({ payload: { workstation: defaults.workstation, time: new Date(time).toISOString(), ...payload } }, dispatcher.plant, time);
+      return signal ? store.transact((s) => dispatcher.count(s, signal, wallMs ?? time)) : null;
+    },
+    /** Closes the batches open for countBatch.seconds by the wall clock `wallMs`, as the node's timer does. */
+    closeQuiet: (wallMs) => store.transact((s) => dispatcher.closeQuietCounts(s, wallMs)),
+    /** The event time of the last command: signals placed after it. */
+    get clock() { return clock; },
   };
 }
 
@@ -54,4 +67,16 @@ async function refusedWith(promise, rule) {
   throw new Error(`expected a refusal with rule ${rule}, but the command was accepted`);
 }
 
-module.exports = { plantConfig, createDispatch, refusedWith };
+/** The test plant with machine counting on WS-T1 and WS-A1 (and `overrides` merged into every workstation). */
+/** The plant model of version 2 (the counting fields are of that version) with the same shifts. */
+function migratedShifts(shifts) {
+  return require('../../dist/lib/plant').migratePlantConfig({ shifts }).shifts;
+}
+
+function countingPlant(counting = 'automatic', overrides = {}, countBatch = { units: 10, seconds: 30 }) {
+  const plant = plantConfig();
+  for (const ws of plant.workstations) if (ws.id === 'WS-T1' || ws.id === 'WS-A1') Object.assign(ws, { counting, ...overrides });
+  return { ...plant, version: 2, shifts: migratedShifts(plant.shifts), countBatchUnits: countBatch.units, countBatchSeconds: countBatch.seconds };
+}
+
+module.exports = { plantConfig, countingPlant, createDispatch, refusedWith };
