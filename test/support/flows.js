@@ -66,3 +66,37 @@ async function deployWith(runtime, { change, taps = [], inlets = [] }) {
 const plantOf = (flows) => flows.find((n) => n.type === 'mes-plant');
 
 module.exports = { getFlows, deploy, deployWith, plantOf };
+
+/** A shift calendar with no gaps and no breaks, so that OEE has planned time whenever a test runs. */
+const ALWAYS_PLANNED_SHIFTS = [{ name: 'day', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: '00:00', end: '00:00' }];
+
+/**
+ * An MQTT client on the test broker that keeps what the taps and the unified namespace publish:
+ * `machines()` the latest machine-table row per workstation, `oee()` the latest OEE snapshot per
+ * workstation (and `line <id>`), `events(type, workstation)` the MES events of that topic.
+ */
+async function plantFeed(brokerUrl, line = 'demo-site/assembly/line-1') {
+  const mqtt = require('mqtt');
+  const client = mqtt.connect(brokerUrl, { reconnectPeriod: 500 });
+  await new Promise((resolve, reject) => { client.once('connect', resolve); client.once('error', reject); });
+  const received = [];
+  const machines = {};
+  const oee = {};
+  client.on('message', (topic, body) => {
+    const value = JSON.parse(body.toString());
+    received.push({ topic, body: value });
+    if (topic === 'mes-test/link-out-machine-table') for (const row of value) machines[row.workstation] = row;
+    if (topic === 'mes-test/link-out-oee-snapshots') oee[value.scope === 'line' ? `line ${value.line}` : value.workstation] = value;
+  });
+  await client.subscribeAsync([`${line}/#`, 'demo-site/site/#', 'mes-test/#'], { qos: 1 });
+  return {
+    received,
+    machines: () => machines,
+    oee: () => oee,
+    events: (type, workstation) => received.filter((m) => m.topic === (workstation ? `${line}/${workstation}/${type}` : `demo-site/site/${type}`)).map((m) => m.body),
+    stop: () => client.endAsync(),
+  };
+}
+
+module.exports.ALWAYS_PLANNED_SHIFTS = ALWAYS_PLANNED_SHIFTS;
+module.exports.plantFeed = plantFeed;

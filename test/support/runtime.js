@@ -43,17 +43,21 @@ async function waitUntilFlowsStarted(child, output, timeoutMs) {
 async function startRuntime(options = {}) {
   const userDir = options.userDir || fs.mkdtempSync(path.join(os.tmpdir(), 'mes-runtime-'));
   const port = options.port || await freePort();
+  // A copy of the shipped flows in the test's user directory: a test that deploys must never
+  // write the repository's flows/flows.json (demo mode runs that file in place).
+  const flowFile = path.join(userDir, 'shipped-flows.json');
+  if (!fs.existsSync(flowFile)) fs.copyFileSync(path.join(repoRoot, 'flows', 'flows.json'), flowFile);
   const env = {
     ...process.env,
     PORT: String(port),
     MES_USER_DIR: userDir,
     MES_DB: path.join(userDir, 'mes', 'mes.db'),
     MES_LOG_LEVEL: 'info',
-    // The demo plant (simulated PLC, embedded broker, demo orders) stays off unless a test asks
-    // for it; its clients point at free ports, so no test reaches a plant another process runs.
+    MES_FLOW_FILE: flowFile,
+    // The simulated PLC and the embedded broker stay off unless a test asks for them; their
+    // clients point at free ports, so no test reaches a plant another process runs.
     MES_PLC_SIM: 'off',
     MES_MQTT_BROKER: 'off',
-    MES_DEMO_ORDERS: 'off',
     MES_OPCUA_ENDPOINT: `opc.tcp://127.0.0.1:${await freePort()}/mes/plc`,
     MES_MQTT_URL: `mqtt://127.0.0.1:${await freePort()}`,
     ...options.env,
