@@ -55,8 +55,11 @@ const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/;
  * (B2MML XML from the outbox) kept as text, an empty body undefined. A body over the limit is
  * drained, not kept, and answered 413.
  */
-export function readBody(req: IncomingMessage, maxBytes: number): Promise<{ body: unknown } | HttpAnswer> {
-  const tooLarge = (size: number) => refusal(413, 'payloadTooLarge', { field: '', rule: 'maxBodyBytes', message: `the body has ${size} bytes or more; the limit is ${maxBytes}` });
+export type BodyRead = { ok: true; value: unknown } | { ok: false; answer: HttpAnswer };
+
+export function readBody(req: IncomingMessage, maxBytes: number): Promise<BodyRead> {
+  const refused = (answer: HttpAnswer): BodyRead => ({ ok: false, answer });
+  const tooLarge = (size: number) => refused(refusal(413, 'payloadTooLarge', { field: '', rule: 'maxBodyBytes', message: `the body has ${size} bytes or more; the limit is ${maxBytes}` }));
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) {
     req.resume();
@@ -69,16 +72,16 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<{ body
       size += chunk.length;
       if (size <= maxBytes) chunks.push(chunk);
     });
-    req.on('error', (err) => resolve(refusal(400, 'invalidRequest', { field: '', rule: 'body', message: `the body could not be read: ${err.message}` })));
+    req.on('error', (err) => resolve(refused(refusal(400, 'invalidRequest', { field: '', rule: 'body', message: `the body could not be read: ${err.message}` }))));
     req.on('end', () => {
       if (size > maxBytes) return resolve(tooLarge(size));
       const text = Buffer.concat(chunks).toString('utf8');
-      if (text.trim() === '') return resolve({ body: undefined });
-      if (!JSON_TYPE.test(String(req.headers['content-type'] ?? '').toLowerCase())) return resolve({ body: text });
+      if (text.trim() === '') return resolve({ ok: true, value: undefined });
+      if (!JSON_TYPE.test(String(req.headers['content-type'] ?? '').toLowerCase())) return resolve({ ok: true, value: text });
       try {
-        resolve({ body: JSON.parse(text) as unknown });
+        resolve({ ok: true, value: JSON.parse(text) as unknown });
       } catch (err) {
-        resolve(refusal(400, 'invalidRequest', { field: '', rule: 'json', message: `the body is not valid JSON: ${(err as Error).message}` }));
+        resolve(refused(refusal(400, 'invalidRequest', { field: '', rule: 'json', message: `the body is not valid JSON: ${(err as Error).message}` })));
       }
     });
   });

@@ -107,11 +107,11 @@ async function answer(erp: MockErp, route: MockErpRoute, req: IncomingMessage, o
     return refusal(503, 'unavailable', { field: '', rule: 'erpUp', message: 'the mock ERP is switched down (dashboard or POST /state)' }, { 'Retry-After': String(MOCK_ERP_RETRY_AFTER_SECONDS) });
   }
   const read = await readBody(req, options.maxBodyBytes);
-  if (!('body' in read)) return read;
+  if (!read.ok) return read.answer;
   if (route === 'state') {
     let up: boolean;
     try {
-      up = parseUpDown(read.body, 'up');
+      up = parseUpDown(read.value, 'up');
     } catch (err) {
       return jsonAnswer(400, { error: 'invalidRequest', errors: (err as ValidationError).errors });
     }
@@ -119,7 +119,7 @@ async function answer(erp: MockErp, route: MockErpRoute, req: IncomingMessage, o
     return jsonAnswer(200, { up });
   }
   const path = (req.url ?? '').split('?')[0];
-  const result = erp.record(idempotencyKeyOf(req.headers, read.body), path, read.body ?? null);
+  const result = erp.record(idempotencyKeyOf(req.headers, read.value), path, read.value ?? null);
   options.onReceived();
   return jsonAnswer(201, result);
 }
