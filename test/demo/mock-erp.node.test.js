@@ -135,7 +135,8 @@ describe('mes-demo-erp node', () => {
       assert.equal((await warned).args[0], 'mes-demo-erp.warnings.dropped');
       assert.equal(erp.status.lastCall.args[0].text, 'mes-demo-erp.status.off');
       assert.equal(erp.status.lastCall.args[0].fill, 'grey');
-      assert.deepEqual(probe.messages('state'), [], 'no state at start and none for the input');
+      // The helper spies on the Node prototype: this node's sends are those with it as `this`.
+      assert.deepEqual(erp.send.getCalls().filter((call) => call.thisValue === erp), [], 'no state at start and none for the input');
       await helper.unload();
     }
   });
