@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import { checkDemoConfigVersion, DEFAULT_DEMO_MAX_BODY_BYTES, MockErp, mockErpHandler, parseBasePath, parseUpDown, type MockErpRoute } from '../../lib/demo';
+import { DEFAULT_DEMO_MAX_BODY_BYTES, MockErp, mockErpHandler, parseBasePath, parseUpDown, type MockErpRoute } from '../../lib/demo';
 import { resolveSecret } from '../../lib/util';
-import { bindInput, reportSetupFailure } from '../shared/adapter';
-import { offOutsideDemo } from '../shared/demo';
+import { bindInput } from '../shared/adapter';
+import { startDemoNode } from '../shared/demo';
 
 interface DemoErpDef extends NodeDef {
   version?: number | string;
@@ -41,15 +41,8 @@ export = function register(RED: NodeAPI): void {
   function DemoErpNode(this: Node<DemoErpCredentials>, config: DemoErpDef) {
     RED.nodes.createNode(this, config);
     const node = this;
-    if (offOutsideDemo(RED, node, 'mes-demo-erp')) return;
-    let basePath: string;
-    try {
-      checkDemoConfigVersion(config.version);
-      basePath = parseBasePath(config.basePath);
-    } catch (err) {
-      reportSetupFailure(node, err);
-      return;
-    }
+    const basePath = startDemoNode(RED, node, 'mes-demo-erp', config.version, () => parseBasePath(config.basePath));
+    if (basePath === undefined) return;
     const erp = new MockErp();
     const showStatus = () => node.status(erp.up
       ? { fill: 'green', shape: 'dot', text: RED._('mes-demo-erp.status.up', { count: erp.count }) }

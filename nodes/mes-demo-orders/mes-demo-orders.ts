@@ -1,12 +1,9 @@
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
-import {
-  buildDemoOrder, checkDemoConfigVersion, localOrderApiUrl, orderApiRefusal, orderRequest, parseDemoOrderSettings, rawMaterialDelivery,
-  type DemoOrderSettings,
-} from '../../lib/demo';
+import { buildDemoOrder, localOrderApiUrl, orderApiRefusal, orderRequest, parseDemoOrderSettings, rawMaterialDelivery } from '../../lib/demo';
 import type { ProductionOrder } from '../../lib/orders';
 import { resolveSecret } from '../../lib/util';
-import { bindInput, reportSetupFailure, statusText } from '../shared/adapter';
-import { offOutsideDemo } from '../shared/demo';
+import { bindInput, statusText } from '../shared/adapter';
+import { startDemoNode } from '../shared/demo';
 import type { PlantProvider } from '../mes-plant/provider';
 
 interface DemoOrdersDef extends NodeDef {
@@ -34,15 +31,9 @@ export = function register(RED: NodeAPI): void {
   function DemoOrdersNode(this: Node<DemoOrdersCredentials>, config: DemoOrdersDef) {
     RED.nodes.createNode(this, config);
     const node = this;
-    if (offOutsideDemo(RED, node, 'mes-demo-orders')) return;
-    let settings: DemoOrderSettings;
-    try {
-      checkDemoConfigVersion(config.version);
-      settings = parseDemoOrderSettings(config, localOrderApiUrl(RED.settings.uiPort, RED.settings.httpNodeRoot));
-    } catch (err) {
-      reportSetupFailure(node, err);
-      return;
-    }
+    const settings = startDemoNode(RED, node, 'mes-demo-orders', config.version,
+      () => parseDemoOrderSettings(config, localOrderApiUrl(RED.settings.uiPort, RED.settings.httpNodeRoot)));
+    if (settings === undefined) return;
     const token = resolveSecret(node.credentials?.token);
     if (token) {
       node.status({ fill: 'grey', shape: 'dot', text: RED._('mes-demo-orders.status.ready') });

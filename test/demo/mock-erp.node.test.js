@@ -108,6 +108,17 @@ describe('mes-demo-erp node', () => {
     assert.equal((await refused.json()).errors[0].rule, 'loopbackOrToken');
   });
 
+  it('does not start with a broken configuration: says which field and rule, serves nothing', async () => {
+    for (const [extra, pattern] of [[{ basePath: '/erp/:id' }, /basePath: .*\[rule: path\]/], [{ version: 2 }, /version: .*\[rule: supportedVersion\]/]]) {
+      await load(extra);
+      const erp = helper.getNode('erp');
+      assert.equal(erp.status.lastCall.args[0].fill, 'red');
+      assert.match(erp.error.getCalls().find((call) => call.thisValue === erp).args[0], pattern);
+      assert.equal((await postJson('/mock-erp/api/actuals', { qty: 1 })).status, 404);
+      await helper.unload();
+    }
+  });
+
   it('takes its routes away on redeploy, so the new node answers alone', async () => {
     await load();
     await postJson('/mock-erp/api/actuals', { qty: 1 });
