@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { DEFAULT_DEMO_MAX_BODY_BYTES, MockErp, mockErpHandler, parseBasePath, parseUpDown, type MockErpRoute } from '../../lib/demo';
 import { resolveSecret } from '../../lib/util';
-import { bindInput } from '../shared/adapter';
+import { bindInput, closeAfter } from '../shared/adapter';
 import { startDemoNode } from '../shared/demo';
 
 interface DemoErpDef extends NodeDef {
@@ -72,7 +72,7 @@ export = function register(RED: NodeAPI): void {
     RED.events.on('flows:started', announce);
     showStatus();
 
-    bindInput(node, (msg, send) => {
+    const input = bindInput(node, (msg, send) => {
       const up = parseUpDown(msg.payload);
       if (!erp.setUp(up)) return;
       showStatus();
@@ -80,9 +80,10 @@ export = function register(RED: NodeAPI): void {
     });
 
     node.on('close', (done: () => void) => {
+      // Routes first: a request arriving while the node closes finds the next deploy's node or none.
       removeRoutes(RED.httpNode, handlers);
       RED.events.removeListener('flows:started', announce);
-      done();
+      closeAfter([input.settle()], () => {}, done);
     });
   }
 

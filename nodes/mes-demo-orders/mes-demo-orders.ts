@@ -2,7 +2,7 @@ import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
 import { buildDemoOrder, localOrderApiUrl, orderApiRefusal, orderRequest, parseDemoOrderSettings, rawMaterialDelivery } from '../../lib/demo';
 import type { ProductionOrder } from '../../lib/orders';
 import { resolveSecret } from '../../lib/util';
-import { bindInput, statusText } from '../shared/adapter';
+import { bindInput, closeAfter, statusText } from '../shared/adapter';
 import { startDemoNode } from '../shared/demo';
 import type { PlantProvider } from '../mes-plant/provider';
 
@@ -42,7 +42,7 @@ export = function register(RED: NodeAPI): void {
       node.status({ fill: 'yellow', shape: 'ring', text: RED._('mes-demo-orders.status.noToken') });
     }
 
-    bindInput(node, (incoming, send) => {
+    const input = bindInput(node, (incoming, send) => {
       const msg = incoming as OrderMessage;
       if (msg.statusCode !== undefined) {
         const order = msg.demoOrder;
@@ -61,6 +61,9 @@ export = function register(RED: NodeAPI): void {
       send([msg, null]);
       node.status({ fill: 'blue', shape: 'dot', text: statusText(RED._('mes-demo-orders.status.sent', { orderId: order.orderId })) });
     });
+
+    // Nothing to release: settling makes a message delivered after close a refusal, not an order.
+    node.on('close', (done: () => void) => closeAfter([input.settle()], () => {}, done));
   }
 
   RED.nodes.registerType('mes-demo-orders', DemoOrdersNode as unknown as (this: Node, config: NodeDef) => void, {
