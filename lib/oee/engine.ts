@@ -247,6 +247,13 @@ export class OeeEngine {
       this.markDirty(slot);
       // An increment is a fact that would otherwise be lost: book it at the workstation's clock.
       if (counted && this.config.counterMode === 'increment') this.count(slot, ws, ws.clock, first, reject);
+      // An absolute counter's first reading is its baseline, however old its stamp: a PLC's
+      // counter that last changed before its state did arrives late at every subscription, and
+      // without it the next reading would be the baseline and its units lost (dispatch counts them).
+      else if (counted) {
+        if (first !== null && ws.counters.first === null) ws.counters.first = first;
+        if (reject !== null && ws.counters.reject === null) ws.counters.reject = reject;
+      }
       return false;
     }
     const before = ws.state;

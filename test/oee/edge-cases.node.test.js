@@ -119,6 +119,20 @@ describe('mes-oee edge cases', () => {
     assert.deepEqual(shift.topDowntimeReasons, [{ reason: 'unclassified', seconds: 600, stops: 1 }]);
   });
 
+  it('takes a late first reading of an absolute counter as its baseline, so no unit of the next readings is lost', async () => {
+    // At a subscription a PLC sends every tag's last value with the time it last changed: a
+    // counter that last changed before the state did arrives late.
+    const line = await loadLine(dbFile(), DAY, { node: { counterMode: 'absolute', counterMax: 4294967295 } });
+    line.signal('WS-1', '06:00:00', { state: 'running' });
+    line.signal('WS-1', '05:50:00', { good: 100, reject: 7 }); // late: the baseline only
+    line.signal('WS-1', '06:10:00', { good: 103, reject: 7 });
+    line.signal('WS-1', '06:20:00', { good: 105, reject: 8 });
+    line.tick('06:30:00');
+    const { shift, lateSignals } = await ws1(line);
+    assert.equal(lateSignals, 1);
+    assert.deepEqual([shift.counts.good, shift.counts.reject], [5, 1]);
+  });
+
   const garbled = [
     ['an unknown state', { workstation: 'WS-1', time: '2026-03-02T06:10:00Z', state: 'flying' }, 'payload.state', 'enum'],
     ['a count of the wrong type', { workstation: 'WS-1', time: '2026-03-02T06:10:00Z', good: 'ten' }, 'payload.good', 'type'],

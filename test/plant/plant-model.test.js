@@ -64,7 +64,7 @@ describe('plant model: a fourth workstation added in the editor, driven over OPC
     plc = await startTestPlc(['WS-10', 'WS-20', 'WS-30', 'WS-40']);
     erp = new MockErp();
     await erp.start();
-    feed = await mqttFeed(broker.url, [`${LINE}/#`, 'mes-test/#']);
+    feed = await mqttFeed(broker.url, [`${LINE}/#`, 'demo-site/site/#', 'mes-test/#']);
     runtime = await startRuntime({
       env: { MES_MODE: 'plant', MES_API_TOKEN: TOKEN, MES_OPCUA_ENDPOINT: plc.endpoint, MES_MQTT_URL: broker.url, MES_ERP_URL: erp.url },
     });
@@ -90,10 +90,13 @@ describe('plant model: a fourth workstation added in the editor, driven over OPC
   const events = (type, workstation) => feed.received.filter((m) => m.topic === `${LINE}/${workstation}/${type}`).map((m) => m.body);
 
   it('subscribes the new workstation\'s tags: its state and counters reach the machine table', async () => {
-    plc.set('WS-40', 'state', 'running');
+    // The state changes until the MES shows it: the test tap's MQTT client may connect after the first change.
+    let flip = 0;
     const row = await waitFor(() => {
       const table = feed.received.filter((m) => m.topic === 'mes-test/link-out-machine-table').map((m) => m.body).pop();
-      return table && table.find((r) => r.workstation === 'WS-40' && r.state === 'running');
+      const seen = table && table.find((r) => r.workstation === 'WS-40' && r.state === 'running');
+      if (!seen) plc.set('WS-40', 'state', ++flip % 2 ? 'running' : 'idle');
+      return seen;
     }, 'WS-40 in the machine table', 60000);
     assert.equal(row.name, 'Packing');
     assert.equal(row.line, 'line-1');
@@ -101,8 +104,9 @@ describe('plant model: a fourth workstation added in the editor, driven over OPC
 
   it('queues an order at the new workstation', async () => {
     await postOrder(runtime, orderAt('PO-WS40', 'WS-40', 20));
-    const queued = await waitFor(() => events('operation.queued', 'WS-40').find((e) => e.orderId === 'PO-WS40'), 'operation.queued at WS-40');
-    assert.equal(queued.payload.workCenter, 'WC-WS-40');
+    // Queued at a work center, not yet at a workstation: a site event.
+    const queued = await waitFor(() => feed.received.find((m) => m.topic === 'demo-site/site/operation.queued' && m.body.orderId === 'PO-WS40'), 'operation.queued at WC-WS-40');
+    assert.equal(queued.body.payload.workCenter, 'WC-WS-40');
   });
 
   it('turns the PLC counter into reported quantities; order progress, OEE and the ERP\'s yield agree', async () => {
@@ -118,6 +122,15 @@ describe('plant model: a fourth workstation added in the editor, driven over OPC
     }
     const reported = () => events('quantity.reported', 'WS-40').filter((e) => e.orderId === 'PO-WS40');
     await waitFor(() => reported().reduce((sum, e) => sum + (e.payload.goodQuantity || 0), 0) >= 10, 'two batches of 5 reported');
+    // The last counts have reached the MES (the machine table comes from the same signals) before the operator completes.
+    await waitFor(() => {
+      const table = feed.received.filter((m) => m.topic === 'mes-test/link-out-machine-table').map((m) => m.body).pop();
+      return table && table.find((r) => r.workstation === 'WS-40' && r.goodCount === 12);
+    }, 'the last count in the MES');
+    // OEE counts the same units for the operation (its order window ends with the operation).
+    const oee = await waitFor(() => feed.received.filter((m) => m.topic === 'mes-test/link-out-oee-snapshots' && m.body.workstation === 'WS-40' && m.body.order && m.body.order.orderId === 'PO-WS40')
+      .map((m) => m.body).find((snap) => snap.order.counts.good === 12), 'an OEE snapshot of WS-40 with the 12 units of the order');
+    assert.equal(oee.order.counts.reject, 1);
     await command('complete', { orderId: 'PO-WS40', operationKey: '0010', final: true });
     await waitFor(() => events('operation.completed', 'WS-40').find((e) => e.orderId === 'PO-WS40'), 'operation.completed');
     const good = reported().reduce((sum, e) => sum + (e.payload.goodQuantity || 0), 0);
@@ -128,10 +141,6 @@ describe('plant model: a fourth workstation added in the editor, driven over OPC
 
     const status = await (await fetch(`${runtime.url}/mes/v1/orders/PO-WS40`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
     assert.equal(status.operations[0].goodQuantity, 12);
-
-    const oee = feed.received.filter((m) => m.topic === 'mes-test/link-out-oee-snapshots' && m.body.workstation === 'WS-40' && m.body.order && m.body.order.orderId === 'PO-WS40').map((m) => m.body).pop();
-    assert.ok(oee, 'an OEE snapshot of WS-40 for the order');
-    assert.equal(oee.order.counts.good, 12, 'OEE counted the same units');
 
     const yields = await waitFor(() => {
       const bodies = erp.requests.filter((r) => r.status < 300 && r.body && r.body.orderId === 'PO-WS40' && r.body.kind === 'yield');
@@ -153,7 +162,7 @@ describe('plant mode without an ERP URL', function () {
     broker = await startBroker();
     erp = new MockErp();
     await erp.start();
-    feed = await mqttFeed(broker.url, [`${LINE}/#`, 'mes-test/#']);
+    feed = await mqttFeed(broker.url, [`${LINE}/#`, 'demo-site/site/#', 'mes-test/#']);
     runtime = await startRuntime({ env: { MES_MODE: 'plant', MES_API_TOKEN: TOKEN, MES_MQTT_URL: broker.url, MES_ERP_URL: '' } });
     taps = await deployWith(runtime, { taps: ['link-out-outbox-metrics'], inlets: ['link-in-dispatch'] });
   });
@@ -171,7 +180,7 @@ describe('plant mode without an ERP URL', function () {
 
   it('keeps the actuals waiting, then delivers each once when the URL is set and deployed', async () => {
     await postOrder(runtime, orderAt('PO-WAIT', 'WS-20', 5));
-    await waitFor(() => feed.received.find((m) => m.topic === `${LINE}/WS-20/operation.queued` && m.body.orderId === 'PO-WAIT'), 'operation.queued');
+    await waitFor(() => feed.received.find((m) => m.topic === 'demo-site/site/operation.queued' && m.body.orderId === 'PO-WAIT'), 'operation.queued');
     const command = commands(taps, 'WS-20');
     await command('sign-on');
     await command('start', { orderId: 'PO-WAIT', operationKey: '0010' });
@@ -193,3 +202,4 @@ describe('plant mode without an ERP URL', function () {
     assert.ok(keys.length >= waiting.queueDepth);
   });
 });
+
