@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import { ERP_EVENT_TYPES, toCanonicalActual } from '../erp/actual';
-import type { CanonicalActual, Dialect, DialectOptions, ErpRequest, MappingContext } from '../erp/types';
+import type { CanonicalActual, Dialect, DialectOptions, ErpRequest, MappingContext, QuantityTotalsQuery } from '../erp/types';
+import { erpBatchOf } from '../genealogy/erp-batches';
 import { getOrderDocument } from '../orders/intake';
 import type { ProductionOrder } from '../orders/types';
 import { toStoredEvent, type EventRow, type MesStore } from '../store/store';
@@ -187,7 +188,7 @@ export class ErpOutbox {
       cursor: db.prepare('SELECT last_seq FROM outbox_cursor WHERE outbox = ?'),
       setCursor: db.prepare(`INSERT INTO outbox_cursor (outbox, last_seq) VALUES (?, ?)
         ON CONFLICT(outbox) DO UPDATE SET last_seq = excluded.last_seq`),
-      newEvents: db.prepare(`SELECT seq, event_id, type, order_id FROM events WHERE seq > ? AND type IN (${types}) ORDER BY seq LIMIT ?`),
+      newEvents: db.prepare(`SELECT * FROM events WHERE seq > ? AND type IN (${types}) ORDER BY seq LIMIT ?`),
       maxSeq: db.prepare('SELECT MAX(seq) AS seq FROM events'),
       insertMessage: db.prepare(`INSERT OR IGNORE INTO outbox_messages (outbox, seq, event_id, event_type, lane, state, enqueued_at)
         VALUES (?, ?, ?, ?, ?, 'pending', ?)`),
@@ -325,9 +326,10 @@ export class ErpOutbox {
   /** One page of ERP-relevant events after the cursor into outbox_messages; runs inside a transaction. */
   private copyNewEvents(): number {
     const cursor = (this.sql.cursor.get(this.name) as { last_seq: number } | undefined)?.last_seq ?? 0;
-    const rows = this.sql.newEvents.all(cursor, ...ERP_EVENT_TYPES, this.options.pageSize) as { seq: number; event_id: string; type: string; order_id: string | null }[];
+    const rows = this.sql.newEvents.all(cursor, ...ERP_EVENT_TYPES, this.options.pageSize) as EventRow[];
     const nowIso = new Date(this.options.now()).toISOString();
     for (const row of rows) {
+      this.prepare(row);
       const lane = row.order_id ?? '';
       const inserted = this.sql.insertMessage.run(this.name, row.seq, row.event_id, row.type, lane, nowIso);
       this.sql.insertLane.run(this.name, lane, row.seq);
@@ -340,6 +342,11 @@ export class ErpOutbox {
     this.cursorSeq = last;
     if (rows.length > 0) this.changed();
     return rows.length;
+  }
+
+  /** Lets the dialect record what its requests need (SAP batches), durably before the first send; runs inside a transaction. */
+  private prepare(row: EventRow): void {
+    this.options.dialect.prepare?.(this.store, toStoredEvent(row), this.options.dialectOptions);
   }
 
   private scheduleRetryWake(): void {
@@ -378,7 +385,35 @@ export class ErpOutbox {
       options: this.options.dialectOptions,
       goodsIssuesBefore: () => (this.sql.issuesBefore.all(orderId, actual.seq, orderId, actual.seq) as EventRow[])
         .map((row) => toCanonicalActual(toStoredEvent(row), undefined)),
+      actualsBefore: (of, eventTypes) => (this.store.statement(`SELECT * FROM events WHERE order_id = ? AND seq < ?
+          AND operation_key IS ? AND type IN (${eventTypes.map(() => '?').join(',')}) ORDER BY seq`)
+        .all(orderId, of.seq, of.operationKey ?? null, ...eventTypes) as EventRow[]).map((row) => toCanonicalActual(toStoredEvent(row), order)),
+      quantityTotalsBefore: (of, query) => this.quantityTotalsBefore(orderId, of.seq, query),
+      erpBatchOf: (system, lot) => erpBatchOf(this.store, system, lot),
     };
+  }
+
+  /** Sums in billionths (integers: exact whatever the order of summing) over the order's earlier events; see MappingContext. */
+  private quantityTotalsBefore(orderId: string, seq: number, query: QuantityTotalsQuery): Record<string, number> {
+    const path = (field: string) => {
+      if (!/^[A-Za-z][A-Za-z0-9]*$/.test(field)) throw new Error(`payload field '${field}' cannot be summed`);
+      return `$.${field}`;
+    };
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.operationKey !== undefined) {
+      where.push('operation_key IS ?');
+      params.push(query.operationKey);
+    }
+    for (const [field, value] of Object.entries(query.match ?? {})) {
+      // A missing boolean is false, as the payloads' writers mean it.
+      where.push(typeof value === 'boolean' ? 'COALESCE(json_extract(payload, ?), 0) = ?' : 'json_extract(payload, ?) IS ?');
+      params.push(path(field), typeof value === 'boolean' ? Number(value) : value);
+    }
+    const sums = query.fields.map((_, i) => `COALESCE(SUM(CAST(ROUND(json_extract(payload, ?) * 1e9) AS INTEGER)), 0) AS f${i}`);
+    const row = this.store.statement(`SELECT ${sums.join(', ')} FROM events WHERE order_id = ? AND type = ? AND seq < ?${where.map((w) => ` AND ${w}`).join('')}`)
+      .get(...query.fields.map(path), orderId, query.eventType, seq, ...params) as Record<string, number>;
+    return Object.fromEntries(query.fields.map((field, i) => [field, row[`f${i}`]]));
   }
 
   /**
@@ -593,6 +628,9 @@ export class ErpOutbox {
     if (candidates.length === 0) throw new NotFoundError(`no quarantined message in outbox '${this.name}' matches ${JSON.stringify(selector)}`);
     await this.track(this.store.transact((s) => {
       for (const m of candidates) {
+        // A message queued before its dialect recorded what it needs (an upgrade) gets it now.
+        const row = this.sql.event.get(m.seq) as EventRow | undefined;
+        if (row) this.prepare(row);
         this.sql.requeue.run(this.name, m.seq);
         this.advanceHead(m.lane);
       }
