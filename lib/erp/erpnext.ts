@@ -1,4 +1,4 @@
-import { toNano } from './decimal';
+import { carriedIncrement, roundNano, toNano } from './decimal';
 import type { CanonicalActual, Dialect, DialectOptions, ErpRequest, MappingContext } from './types';
 
 export const ERPNEXT_JOB_CARD_PATH = '/api/resource/Job%20Card';
@@ -10,6 +10,18 @@ export const ERPNEXT_UNITS: Readonly<Record<string, string>> = {
   L: 'Litre', ML: 'Millilitre', M3: 'Cubic Meter', M: 'Meter', CM: 'Centimeter', MM: 'Millimeter', M2: 'Square Meter',
   H: 'Hour', MIN: 'Minute', S: 'Second',
 };
+
+/**
+ * System Settings › Float Precision (3 unless changed): Frappe rounds quantities to it and
+ * refuses a stock row that rounds to zero. Counted units are whole numbers (ERPNext's Nos, Box
+ * and Set must be). Quantities are rounded so, carrying the difference to the next posting.
+ */
+export const ERPNEXT_FLOAT_PRECISION = 3;
+const COUNT_UNITS = new Set(['PCE', 'PC', 'EA', 'SET', 'BOX']);
+
+function quantityScale(unit: string | undefined): number {
+  return unit !== undefined && COUNT_UNITS.has(unit) ? 0 : ERPNEXT_FLOAT_PRECISION;
+}
 
 /** The events of an operation that shape its Job Card's time logs. */
 export const JOB_CARD_EVENT_TYPES: readonly string[] = ['operation.started', 'operation.completed'];
@@ -32,7 +44,8 @@ export interface JobCardTimeLog {
  * `actuals`' last one. A start opens a log; a completion closes the open one with the good
  * quantity made since the previous completion (completions carry the operation's running
  * total), and a partial completion opens the next log at once, because the operation runs on.
- * So the logs always add up to the latest total, whatever mix of partial and final completions.
+ * So the logs always add up to the latest total (rounded as ERPNext keeps it), whatever mix of
+ * partial and final completions.
  */
 export function jobCardTimeLogs(actuals: readonly CanonicalActual[]): JobCardTimeLog[] {
   const logs: JobCardTimeLog[] = [];
@@ -45,7 +58,7 @@ export function jobCardTimeLogs(actuals: readonly CanonicalActual[]): JobCardTim
       continue;
     }
     if (actual.kind !== 'operation-confirmation') continue;
-    const totalNano = toNano(actual.goodQuantity ?? 0);
+    const totalNano = roundNano(toNano(actual.goodQuantity ?? 0), quantityScale(actual.unit));
     // Completed without a recorded start: a log of no duration still carries the quantity.
     if (!open) logs.push(open = { from_time: at, completed_qty: 0 });
     open.to_time = at;
@@ -75,15 +88,27 @@ export function erpnextUnit(unit: string | undefined, options: DialectOptions): 
   return name;
 }
 
-function stockItem(actual: CanonicalActual, finished: boolean, options: DialectOptions): Record<string, unknown> {
+/** Posted quantity of `actuals` (one material, lot and unit) with the earlier postings' rounding difference carried in; 0: nothing to post. */
+function postedQuantity(actuals: readonly CanonicalActual[], context: MappingContext): number {
+  const [first] = actuals;
+  const before = context.quantityTotalsBefore?.(first, {
+    eventType: first.eventType, match: { material: first.material ?? null, lot: first.lot ?? null, unit: first.materialUnit ?? null }, fields: ['quantity'],
+  }).quantity ?? 0;
+  const sum = actuals.reduce((total, a) => total + toNano(a.quantity ?? 0), 0);
+  return carriedIncrement(before, sum, quantityScale(first.materialUnit)) / 1e9;
+}
+
+function stockItem(actuals: readonly CanonicalActual[], qty: number, finished: boolean, options: DialectOptions): Record<string, unknown> {
+  const [first] = actuals;
+  const serials = actuals.flatMap((a) => a.serials ?? []);
   const item: Record<string, unknown> = {
-    item_code: actual.material,
-    qty: actual.quantity ?? 0,
-    uom: erpnextUnit(actual.materialUnit, options),
-    batch_no: actual.lot,
-    serial_no: actual.serials && actual.serials.length > 0 ? actual.serials.join('\n') : undefined,
+    item_code: first.material,
+    qty,
+    uom: erpnextUnit(first.materialUnit, options),
+    batch_no: first.lot,
+    serial_no: serials.length > 0 ? serials.join('\n') : undefined,
     // Batch and serial numbers given as plain fields rather than a Serial and Batch Bundle (ERPNext 15+).
-    use_serial_batch_fields: actual.lot || actual.serials ? 1 : undefined,
+    use_serial_batch_fields: first.lot || serials.length > 0 ? 1 : undefined,
   };
   if (finished) {
     item.t_warehouse = options.targetWarehouse || undefined;
@@ -94,10 +119,25 @@ function stockItem(actual: CanonicalActual, finished: boolean, options: DialectO
   return Object.fromEntries(Object.entries(item).filter(([, v]) => v !== undefined));
 }
 
-function manufactureEntry(actual: CanonicalActual, context: MappingContext): ErpRequest {
+/** The receipt's raw-material rows: its goods issues, one row per material, lot and unit. */
+function rawMaterialRows(actual: CanonicalActual, context: MappingContext): Record<string, unknown>[] {
+  const groups = new Map<string, CanonicalActual[]>();
+  for (const issue of context.goodsIssuesBefore(actual)) {
+    const key = JSON.stringify([issue.material, issue.lot ?? null, issue.materialUnit ?? null]);
+    groups.set(key, [...(groups.get(key) ?? []), issue]);
+  }
+  return [...groups.values()].flatMap((issues) => {
+    const qty = postedQuantity(issues, context);
+    return qty === 0 ? [] : [stockItem(issues, qty, false, context.options)];
+  });
+}
+
+function manufactureEntry(actual: CanonicalActual, context: MappingContext): ErpRequest | null {
   const { options } = context;
   if (!options.company) throw new Error('company: the ERPNext company is not set (outbox setting ERPNext company); Stock Entry.company is mandatory [rule: required]');
-  const issues = context.goodsIssuesBefore(actual);
+  const produced = postedQuantity([actual], context);
+  // Rounded away entirely: the remainder goes with the next receipt of the lot.
+  if (produced === 0) return null;
   const posted = frappeDateTime(actual.eventTime);
   return {
     method: 'POST', path: ERPNEXT_STOCK_ENTRY_PATH, headers: JSON_HEADERS,
@@ -109,13 +149,13 @@ function manufactureEntry(actual: CanonicalActual, context: MappingContext): Erp
       work_order: actual.erpReference ?? actual.orderId,
       // ERPNext keeps fg_completed_qty (and counts it as produced) only with from_bom (stock_entry.py remove_fg_completed_qty).
       from_bom: 1,
-      fg_completed_qty: actual.quantity ?? 0,
+      fg_completed_qty: produced,
       set_posting_time: 1,
       posting_date: posted.slice(0, 10),
       posting_time: posted.slice(11),
       remarks: `MES actual ${actual.actualId}`,
       docstatus: 1,
-      items: [...issues.map((issue) => stockItem(issue, false, options)), stockItem(actual, true, options)],
+      items: [...rawMaterialRows(actual, context), stockItem([actual], produced, true, options)],
     },
   };
 }
@@ -127,7 +167,8 @@ function manufactureEntry(actual: CanonicalActual, context: MappingContext): Erp
  * twice; the final completion also submits the Job Card, which is what moves the Work Order
  * operation's completed quantity. A produced lot posts a submitted Stock Entry of purpose
  * Manufacture with the company, whose raw-material rows are the goods issues recorded for the
- * order since the previous receipt. Yield increments, goods issues on their own, order completion
+ * order since the previous receipt, one row per material and batch. Quantities are rounded as
+ * ERPNext keeps them, the difference carried to the next posting. Yield increments, goods issues on their own, order completion
  * and cancellation are not posted.
  */
 export const erpnextDialect: Dialect = {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import { ERP_EVENT_TYPES, toCanonicalActual } from '../erp/actual';
+import { erpErrorMessage } from '../erp/errors';
 import type { CanonicalActual, Dialect, DialectOptions, ErpRequest, MappingContext, QuantityTotalsQuery } from '../erp/types';
 import { erpBatchOf } from '../genealogy/erp-batches';
 import { getOrderDocument } from '../orders/intake';
@@ -548,6 +549,8 @@ export class ErpOutbox {
       return;
     }
     const text = responseText(response.payload);
+    // What people see: the ERP's own message when its answer has a known error shape; the answer stays whole in `response`.
+    const erpMessage = erpErrorMessage(text) ?? text ?? status;
     if (outcome.kind === 'retry') {
       if (outcome.reason === 'unreachable') this.reachable = false;
       // Only the token this request carried is stale; a newer one may have arrived meanwhile.
@@ -556,24 +559,24 @@ export class ErpOutbox {
         this.fetchCsrfToken();
       }
       this.retried += 1;
-      this.recordError(message.event_id, message.lane, status, text ?? status);
+      this.recordError(message.event_id, message.lane, status, erpMessage);
       const delay = retryDelay(message.attempts + 1, this.options.backoff, this.options.random, outcome.retryAfterMs);
       const at = this.options.now() + delay;
       this.write(() => {
-        this.sql.failAttempt.run(new Date(this.options.now()).toISOString(), status, text ?? status, text, this.name, message.seq);
+        this.sql.failAttempt.run(new Date(this.options.now()).toISOString(), status, erpMessage, text, this.name, message.seq);
         this.sql.delayLane.run(at, outcome.reason, this.name, message.lane);
       });
       this.releaseWhenWritten(message.lane);
       return;
     }
-    this.recordError(message.event_id, message.lane, status, text ?? status);
+    this.recordError(message.event_id, message.lane, status, erpMessage);
     this.quarantinedCount += 1;
     this.write((s) => {
-      this.sql.close.run('quarantined', 1, new Date(this.options.now()).toISOString(), status, text ?? status, text, null, null, null, this.name, message.seq);
+      this.sql.close.run('quarantined', 1, new Date(this.options.now()).toISOString(), status, erpMessage, text, null, null, null, this.name, message.seq);
       this.sql.setHead.run(message.seq, 1, 0, 'quarantined', this.name, message.lane);
       s.appendEvent({
         type: 'outbox.quarantined', orderId: message.lane || null, actor: `outbox:${this.name}`,
-        payload: { outbox: this.name, eventId: message.event_id, seq: message.seq, status, response: text },
+        payload: { outbox: this.name, eventId: message.event_id, seq: message.seq, status, message: erpMessage, response: text },
       });
     });
     this.releaseWhenWritten(message.lane);
