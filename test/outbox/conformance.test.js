@@ -6,19 +6,12 @@ const { DIALECTS, toCanonicalActual, ERP_EVENT_TYPES } = require('../../dist/lib
 const { openTempStore } = require('../support/store');
 const { sapRequestProblems, erpnextRequestProblems, odataEntityProblems, SAP_PRODUCTION_ORDER, SAP_CONFIRMATION } = require('../support/erp-conformance');
 const { SapSystem } = require('../support/sap-sim');
-const { ErpNextSite } = require('../support/erpnext-sim');
 const { deliverAll } = require('../support/erp-runs');
-const { writeOrderDay, writeCancelledOrder } = require('../support/erp-scenario');
+const { writeOrderDay, writeCancelledOrder, scenarioSite } = require('../support/erp-scenario');
 const { sapProductionOrder } = require('../support/erp-documents');
 const { validOrder } = require('../support/orders');
 
 const ERPNEXT_OPTIONS = { company: 'MES Demo', sourceWarehouse: 'Stores - MES', targetWarehouse: 'Finished Goods - MES' };
-
-function erpnextSite() {
-  return new ErpNextSite({ company: 'MES Demo', enforceTimeLogs: true }).addWorkOrder({
-    name: '1000001', qty: 60, operations: [{ jobCard: '0010', operation: 'Turning' }, { jobCard: '0020', operation: 'Assembly' }],
-  });
-}
 
 describe('conformance with the published definitions', function () {
   this.timeout(30000);
@@ -49,7 +42,7 @@ describe('conformance with the published definitions', function () {
   }
 
   it('ERPNext: every Job Card and Stock Entry fits the doctypes, and the site accepts the whole sequence', async () => {
-    const site = erpnextSite();
+    const site = scenarioSite({ enforceTimeLogs: true });
     const { requests, messages } = await deliverAll(store, { dialect: 'erpnext', dialectOptions: ERPNEXT_OPTIONS, erp: site });
     for (const request of requests) assert.deepEqual(erpnextRequestProblems(request), [], `${request.topic} ${JSON.stringify(request.body)}`);
     assert.deepEqual(messages.filter((m) => m.state === 'quarantined').map((m) => `${m.event_type}: ${m.response}`), []);

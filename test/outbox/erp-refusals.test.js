@@ -9,8 +9,7 @@ const { openTempStore } = require('../support/store');
 const { startMockErp } = require('../support/mock-erp');
 const { httpTransport } = require('../support/transport');
 const { addOrder, reportQuantities } = require('../support/actuals');
-const { ErpNextSite } = require('../support/erpnext-sim');
-const { writeOrderDay, scenarioOrder, at } = require('../support/erp-scenario');
+const { writeOrderDay, scenarioOrder, scenarioSite, at } = require('../support/erp-scenario');
 
 const FAST = { baseMs: 20, maxMs: 200 };
 
@@ -81,7 +80,7 @@ describe('ERP refusals and outages against mock ERPs that enforce the published 
   });
 
   it('ERPNext answers 417 with its exception: the Manufacture entry is quarantined with ERPNext\'s message', async () => {
-    erp = await startMockErp(0, { erp: new ErpNextSite({ company: 'MES Demo' }).addWorkOrder({ name: '1000001', qty: 60, operations: [{ jobCard: '0010', operation: 'Turning' }, { jobCard: '0020', operation: 'Assembly' }] }) });
+    erp = await startMockErp(0, { erp: scenarioSite() });
     await addOrder(store, 'PO-1', scenarioOrder('PO-1'));
     const produced = await store.transact((s) => s.appendEvent({ type: 'material.produced', eventTime: at('06:20:00'), orderId: 'PO-1', operationKey: '0020', payload: { material: 'FG-100', lot: 'L1', quantity: 5, unit: 'PCE' } }));
     start('erpnext', { company: 'Another Company' });

@@ -4,18 +4,14 @@
 const assert = require('node:assert/strict');
 const { jobCardTimeLogs, toCanonicalActual, DIALECTS } = require('../../dist/lib/erp');
 const { openTempStore } = require('../support/store');
-const { ErpNextSite, MAKE_TIME_LOG } = require('../support/erpnext-sim');
+const { MAKE_TIME_LOG } = require('../support/erpnext-sim');
 const { deliverAll } = require('../support/erp-runs');
-const { writeOrderDay, scenarioOrder, at } = require('../support/erp-scenario');
+const { writeOrderDay, scenarioOrder, scenarioSite, at } = require('../support/erp-scenario');
 const { addOrder } = require('../support/actuals');
 
 const OPTIONS = { company: 'MES Demo', sourceWarehouse: 'Stores - MES', targetWarehouse: 'Finished Goods - MES' };
 
-function site(settings = {}) {
-  return new ErpNextSite({ company: 'MES Demo', enforceTimeLogs: true, ...settings }).addWorkOrder({
-    name: '1000001', qty: 60, operations: [{ jobCard: '0010', operation: 'Turning' }, { jobCard: '0020', operation: 'Assembly' }],
-  });
-}
+const site = () => scenarioSite({ enforceTimeLogs: true });
 
 describe('ERPNext Job Cards and Manufacture entries', function () {
   this.timeout(30000);

@@ -12,9 +12,8 @@ const outboxNode = require('../../dist/nodes/mes-erp-outbox/mes-erp-outbox.js');
 const { migrateOutboxConfig, OUTBOX_CONFIG_VERSION } = require('../../dist/nodes/mes-erp-outbox/migrations.js');
 const { MesStore, ALL_COMPONENTS } = require('../../dist/lib/store');
 const { startMockErp } = require('../support/mock-erp');
-const { ErpNextSite } = require('../support/erpnext-sim');
 const { addOrder, reportQuantities } = require('../support/actuals');
-const { writeOrderDay } = require('../support/erp-scenario');
+const { writeOrderDay, scenarioSite } = require('../support/erp-scenario');
 
 helper.init(require.resolve('node-red'));
 
@@ -83,7 +82,7 @@ describe('mes-erp-outbox config versions', function () {
   });
 
   it('takes the ERPNext company and the unit table from the node', async () => {
-    const site = new ErpNextSite({ company: 'MES Demo' }).addWorkOrder({ name: '1000001', qty: 60, operations: [{ jobCard: '0010', operation: 'Turning' }, { jobCard: '0020', operation: 'Assembly' }] });
+    const site = scenarioSite();
     erp = await startMockErp(0, { erp: site });
     await seed((store) => writeOrderDay(store, 'PO-1'));
     await helper.load([storeNode, outboxNode, httpRequestNode], flow(dbFile, {

@@ -6,6 +6,7 @@
 const { applyCommand, runBackflush } = require('../../dist/lib/genealogy');
 const { addOrder } = require('./actuals');
 const { validOrder } = require('./orders');
+const { ErpNextSite } = require('./erpnext-sim');
 
 const DAY = '2026-11-25';
 
@@ -75,4 +76,11 @@ async function writeCancelledOrder(store, orderId = 'PO-2') {
   await store.transact((s) => s.appendEvent({ type: 'order.cancelled', eventTime: at('09:00:00'), orderId, actor: 'planner-1', payload: { reason: 'customer withdrew', forced: false, operationsCancelled: ['0010', '0020'] } }));
 }
 
-module.exports = { writeOrderDay, writeCancelledOrder, scenarioOrder, at };
+/** The ERPNext side of the scenario: Work Order 1000001 (PO-1) of 60 with Job Cards 0010 and 0020, company MES Demo. */
+function scenarioSite(settings = {}) {
+  return new ErpNextSite({ company: 'MES Demo', ...settings }).addWorkOrder({
+    name: '1000001', qty: 60, operations: [{ jobCard: '0010', operation: 'Turning' }, { jobCard: '0020', operation: 'Assembly' }],
+  });
+}
+
+module.exports = { writeOrderDay, writeCancelledOrder, scenarioOrder, scenarioSite, at };
