@@ -116,6 +116,8 @@ export interface RetrySelector {
 
 const MAX_STORED_RESPONSE = 16 * 1024;
 const ORDER_CACHE_SIZE = 256;
+/** Running quantity sums per order and key (SAP's rounding carry): one per lane in flight is what is reused. */
+const TOTALS_CACHE_SIZE = 1024;
 const OUTBOX_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** Outbox names in use per database, so two nodes never drive the same cursor. */
@@ -165,6 +167,7 @@ export class ErpOutbox {
   /** SAP Gateway session: the CSRF token and the cookies it belongs to; `fetching` is the token of the request on its way. */
   private csrf: { token?: string; cookie?: string; fetching?: string } = {};
   private readonly orders = new Map<string, { revision: number; order: ProductionOrder }>();
+  private readonly totals = new Map<string, { seq: number; sums: number[] }>();
 
   constructor(store: MesStore, options: OutboxOptions) {
     if (!OUTBOX_NAME.test(options.name)) throw new Error(`outbox name '${options.name}' must be 1-64 letters, digits or ._- starting with a letter or digit`);
@@ -189,7 +192,8 @@ export class ErpOutbox {
       cursor: db.prepare('SELECT last_seq FROM outbox_cursor WHERE outbox = ?'),
       setCursor: db.prepare(`INSERT INTO outbox_cursor (outbox, last_seq) VALUES (?, ?)
         ON CONFLICT(outbox) DO UPDATE SET last_seq = excluded.last_seq`),
-      newEvents: db.prepare(`SELECT * FROM events WHERE seq > ? AND type IN (${types}) ORDER BY seq LIMIT ?`),
+      // Whole rows only for a dialect that prepares events; the others need the columns of the queue.
+      newEvents: db.prepare(`SELECT ${options.dialect.prepare ? '*' : 'seq, event_id, type, order_id'} FROM events WHERE seq > ? AND type IN (${types}) ORDER BY seq LIMIT ?`),
       maxSeq: db.prepare('SELECT MAX(seq) AS seq FROM events'),
       insertMessage: db.prepare(`INSERT OR IGNORE INTO outbox_messages (outbox, seq, event_id, event_type, lane, state, enqueued_at)
         VALUES (?, ?, ?, ?, ?, 'pending', ?)`),
@@ -347,7 +351,7 @@ export class ErpOutbox {
 
   /** Lets the dialect record what its requests need (SAP batches), durably before the first send; runs inside a transaction. */
   private prepare(row: EventRow): void {
-    this.options.dialect.prepare?.(this.store, toStoredEvent(row), this.options.dialectOptions);
+    if (this.options.dialect.prepare) this.options.dialect.prepare(this.store, toStoredEvent(row), this.options.dialectOptions);
   }
 
   private scheduleRetryWake(): void {
@@ -394,7 +398,12 @@ export class ErpOutbox {
     };
   }
 
-  /** Sums in billionths (integers: exact whatever the order of summing) over the order's earlier events; see MappingContext. */
+  /**
+   * Sums in billionths over the order's earlier events; see MappingContext. Integers, so a sum
+   * carried on from an earlier message of the same order and key (the lane goes in log order)
+   * plus the events in between equals the sum over all of them: each message reads only the
+   * events since the previous one, not the order's whole history.
+   */
   private quantityTotalsBefore(orderId: string, seq: number, query: QuantityTotalsQuery): Record<string, number> {
     const path = (field: string) => {
       if (!/^[A-Za-z][A-Za-z0-9]*$/.test(field)) throw new Error(`payload field '${field}' cannot be summed`);
@@ -411,10 +420,17 @@ export class ErpOutbox {
       where.push(typeof value === 'boolean' ? 'COALESCE(json_extract(payload, ?), 0) = ?' : 'json_extract(payload, ?) IS ?');
       params.push(path(field), typeof value === 'boolean' ? Number(value) : value);
     }
+    const key = JSON.stringify([orderId, query]);
+    const known = this.totals.get(key);
+    const from = known && known.seq <= seq ? known : { seq: 0, sums: query.fields.map(() => 0) };
     const sums = query.fields.map((_, i) => `COALESCE(SUM(CAST(ROUND(json_extract(payload, ?) * 1e9) AS INTEGER)), 0) AS f${i}`);
-    const row = this.store.statement(`SELECT ${sums.join(', ')} FROM events WHERE order_id = ? AND type = ? AND seq < ?${where.map((w) => ` AND ${w}`).join('')}`)
-      .get(...query.fields.map(path), orderId, query.eventType, seq, ...params) as Record<string, number>;
-    return Object.fromEntries(query.fields.map((field, i) => [field, row[`f${i}`]]));
+    const row = this.store.statement(`SELECT ${sums.join(', ')} FROM events WHERE order_id = ? AND type = ? AND seq >= ? AND seq < ?${where.map((w) => ` AND ${w}`).join('')}`)
+      .get(...query.fields.map(path), orderId, query.eventType, from.seq, seq, ...params) as Record<string, number>;
+    const total = query.fields.map((_, i) => from.sums[i] + row[`f${i}`]);
+    this.totals.delete(key);
+    if (this.totals.size >= TOTALS_CACHE_SIZE) this.totals.delete(this.totals.keys().next().value as string);
+    this.totals.set(key, { seq, sums: total });
+    return Object.fromEntries(query.fields.map((field, i) => [field, total[i]]));
   }
 
   /**
