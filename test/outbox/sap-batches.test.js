@@ -3,7 +3,7 @@
 const assert = require('node:assert/strict');
 const { MesStore, ALL_COMPONENTS } = require('../../dist/lib/store');
 const { applyCommand, erpBatchOf, lotOfErpBatch } = require('../../dist/lib/genealogy');
-const { sapBatchPatternProblem, parseDialectOptions } = require('../../dist/lib/erp');
+const { sapBatchPatternProblem, parseDialectOptions, DIALECTS } = require('../../dist/lib/erp');
 const { openTempStore } = require('../support/store');
 const { SapSystem } = require('../support/sap-sim');
 const { deliverAll } = require('../support/erp-runs');
@@ -89,6 +89,15 @@ describe('SAP batches of MES lots', function () {
     assert.equal(messages[0].state, 'quarantined');
     assert.equal(messages[0].last_status, 'mapping');
     assert.match(messages[0].response, /Batch: lot 'supplier-lot-000123' has no SAP batch.*\[rule: sapBatch\]/);
+  });
+
+  it('an actual queued before lots had SAP batches is quarantined once, and a retry assigns the batch and sends it', async () => {
+    await addOrder(store, 'PO-1', scenarioOrder('PO-1'));
+    await store.transact((s) => applyCommand(s, { action: 'produce', orderId: 'PO-1', operationKey: '0020', quantity: 10, unit: 'PCE', eventTime: at('07:00:00') }));
+    const before = await deliverAll(store, { dialect: { ...DIALECTS.sap, prepare: undefined }, erp: new SapSystem() });
+    assert.equal(before.messages[0].state, 'quarantined');
+    const after = await deliverAll(store, { dialect: 'sap', erp: new SapSystem(), retry: 'PO-1' });
+    assert.deepEqual(batchesOf(after.requests), ['101 FG-100 2611250001']);
   });
 
   it('takes a pattern only if its numbers fit SAP batches, naming the field and the rule', () => {

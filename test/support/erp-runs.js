@@ -19,12 +19,13 @@ async function until(check, what, timeoutMs = 10000) {
 /**
  * Delivers everything in the store's log to `erp` through an outbox of `dialect` and stops it
  * once every actual is delivered, skipped, or waits behind a quarantined one of its order. Returns the requests with the
- * ERP's answers and the outbox's delivery rows.
+ * ERP's answers and the outbox's delivery rows. `dialect`: a name or a Dialect; `retry`: an
+ * orderId whose quarantined actuals are retried once the outbox runs.
  */
-async function deliverAll(store, { dialect, dialectOptions = {}, erp, name = 'test' }) {
+async function deliverAll(store, { dialect, dialectOptions = {}, erp, name = 'test', retry }) {
   const requests = [];
   const outbox = new ErpOutbox(store, {
-    name, dialect: dialectNamed(dialect), dialectOptions, baseUrl: BASE_URL, pollIntervalMs: 20, backoff: { baseMs: 10, maxMs: 20 },
+    name, dialect: typeof dialect === 'string' ? dialectNamed(dialect) : dialect, dialectOptions, baseUrl: BASE_URL, pollIntervalMs: 20, backoff: { baseMs: 10, maxMs: 20 },
     send: (request) => {
       const path = request.url.slice(BASE_URL.length);
       const answer = erp.handle(request.method, path, request.payload);
@@ -35,6 +36,7 @@ async function deliverAll(store, { dialect, dialectOptions = {}, erp, name = 'te
   const rows = () => store.db.prepare('SELECT seq, event_id, event_type, state, last_status, response FROM outbox_messages WHERE outbox = ? ORDER BY seq').all(name);
   const logEnd = store.db.prepare('SELECT MAX(seq) AS seq FROM events').get().seq;
   outbox.start();
+  if (retry) await outbox.retry({ orderId: retry }, 'planner-1');
   try {
     await until(() => {
       const cursor = store.db.prepare('SELECT last_seq FROM outbox_cursor WHERE outbox = ?').get(name)?.last_seq ?? 0;
