@@ -1,5 +1,4 @@
-import type { ErpBatchRules } from '../genealogy/erp-batches';
-import { ensureErpBatch } from '../genealogy/erp-batches';
+import { ensureErpBatch, type ErpBatchRules } from '../genealogy/erp-batches';
 import { patternLength, patternProblem } from '../genealogy/numbering';
 import { getOrderDocument } from '../orders/intake';
 import type { ProductionOrder } from '../orders/types';
