@@ -33,6 +33,11 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
+/** SAP flags: Edm.Boolean `true`, or ABAP's `'X'` in an Edm.String (OperationIsDeleted is MaxLength 1). */
+function flagged(value: unknown): boolean {
+  return value === true || (typeof value === 'string' && value.trim().toUpperCase() === 'X');
+}
+
 function decimal(value: unknown): number | undefined {
   const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
   return Number.isFinite(n) ? n : undefined;
@@ -76,10 +81,11 @@ export function fromSapProductionOrder(input: unknown): ProductionOrder {
   const end = sapDateTime(order.MfgOrderScheduledEndDate, order.MfgOrderScheduledEndTime)
     ?? need('MfgOrderPlannedEndDate', sapDateTime(order.MfgOrderPlannedEndDate, order.MfgOrderPlannedEndTime));
 
-  // Only the standard sequence: alternative and parallel sequences reuse operation numbers.
+  // Only the standard sequence: alternative and parallel sequences reuse operation numbers. A
+  // deleted operation is left out, so the intake drops it, or refuses the update (409) when it has actuals.
   const rawOperations = collection(order.to_ProductionOrderOperation)
-    .filter((op) => (text(op.ManufacturingOrderSequence) ?? '0').replace(/^0+/, '') === '');
-  if (rawOperations.length === 0) errors.push({ field: 'to_ProductionOrderOperation', rule: 'minItems', message: 'must hold at least one operation of sequence 0' });
+    .filter((op) => (text(op.ManufacturingOrderSequence) ?? '0').replace(/^0+/, '') === '' && !flagged(op.OperationIsDeleted));
+  if (rawOperations.length === 0) errors.push({ field: 'to_ProductionOrderOperation', rule: 'minItems', message: 'must hold at least one operation of sequence 0 that is not deleted' });
   const operations: OperationSpec[] = rawOperations.map((op, i) => {
     const key = need(`to_ProductionOrderOperation[${i}].ManufacturingOrderOperation`, text(op.ManufacturingOrderOperation)) ?? '';
     const spec: OperationSpec = {
@@ -97,8 +103,9 @@ export function fromSapProductionOrder(input: unknown): ProductionOrder {
   });
 
   const components: ComponentSpec[] = collection(order.to_ProductionOrderComponent)
-    // A zero requirement (bulk or phantom items) is nothing the floor must consume.
-    .filter((c) => (decimal(c.RequiredQuantity) ?? 0) > 0)
+    // A zero requirement (bulk or phantom items) is nothing the floor must consume; a component
+    // marked for deletion is gone (the intake refuses the update with 409 when it was consumed).
+    .filter((c) => (decimal(c.RequiredQuantity) ?? 0) > 0 && !flagged(c.MatlCompIsMarkedForDeletion))
     .map((c, i) => {
       const spec: ComponentSpec = {
         material: need(`to_ProductionOrderComponent[${i}].Material`, text(c.Material)) ?? '',

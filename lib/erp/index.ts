@@ -22,3 +22,8 @@ export function dialectNamed(name: string): Dialect {
   if (!dialect) throw new Error(`unknown ERP dialect '${name}'; one of ${Object.keys(DIALECTS).join(', ')}`);
   return dialect;
 }
+export { parseDialectOptions, type DialectSettings, type UnitMapping } from './dialect-options';
+export { carriedIncrement, decimalLiteral, roundNano, toNano } from './decimal';
+export { DEFAULT_SAP_BATCH_PATTERN, SAP_BATCH_SYSTEM, SAP_UNITS, isSapBatch, sapBatchPatternProblem } from './sap';
+export { ERPNEXT_FLOAT_PRECISION, ERPNEXT_UNITS, jobCardTimeLogs } from './erpnext';
+export { erpErrorMessage } from './errors';

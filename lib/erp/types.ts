@@ -1,4 +1,5 @@
 import type { ProductionOrder } from '../orders/types';
+import type { MesStore, StoredEvent } from '../store/store';
 
 /** What kind of business fact an actual reports; one per ERP-relevant event type. */
 export type ActualKind =
@@ -63,13 +64,39 @@ export interface ErpRequest {
   body: unknown;
 }
 
+/** Who books the components an order marks for backflush: the MES (its own 261 movements) or SAP (at confirmation). Never both. */
+export type BackflushMode = 'mes' | 'erp';
+
 /** Plant-specific values a dialect needs that the MES does not know. */
 export interface DialectOptions {
   /** SAP storage location for goods movements (LGORT). */
   storageLocation?: string;
+  /**
+   * SAP: `mes` (default) posts the MES's backflushed consumption as 261 movements and tells SAP
+   * not to backflush (`APIConfHasNoGoodsMovements`); `erp` leaves backflush to SAP and does not
+   * post the MES's backflushed consumption.
+   */
+  backflush?: BackflushMode;
   /** ERPNext warehouses of a Manufacture stock entry. */
   sourceWarehouse?: string;
   targetWarehouse?: string;
+  /** ERPNext company of the stock entries (Stock Entry.company is mandatory). */
+  company?: string;
+  /** MES unit code → the ERP's unit; entries override the dialect's default table. */
+  units?: Readonly<Record<string, string>>;
+  /** SAP: numbering pattern for the batch of a lot whose own number is not a valid SAP batch. */
+  sapBatchPattern?: string;
+}
+
+/** Sums of payload quantities over earlier events of an order; see MappingContext.quantityTotalsBefore. */
+export interface QuantityTotalsQuery {
+  eventType: string;
+  /** Only events of this operation (null: events without one). */
+  operationKey?: string | null;
+  /** Only events whose payload field equals the value (a missing field counts as null, a missing boolean as false). */
+  match?: Readonly<Record<string, string | boolean | null>>;
+  /** Numeric payload fields to sum. */
+  fields: readonly string[];
 }
 
 export interface MappingContext {
@@ -77,6 +104,18 @@ export interface MappingContext {
   order?: ProductionOrder;
   /** Goods issues of the same order recorded after `afterSeq` and before the actual (ERPNext folds them into one stock entry). */
   goodsIssuesBefore(actual: CanonicalActual): CanonicalActual[];
+  /**
+   * Earlier actuals of the same order and operation, of the given event types, in log order (ERPNext rebuilds a
+   * Job Card's time logs from them). Absent: the dialect sees no history.
+   */
+  actualsBefore?(actual: CanonicalActual, eventTypes: readonly string[]): CanonicalActual[];
+  /**
+   * Per field, the sum of that payload quantity over the order's earlier events matching the query, in billionths
+   * of the unit (integers, so sums are exact); SAP carries rounding differences with it. Absent: nothing earlier.
+   */
+  quantityTotalsBefore?(actual: CanonicalActual, query: QuantityTotalsQuery): Record<string, number>;
+  /** The ERP batch recorded in genealogy for a lot (see Dialect.prepare); undefined when none is. */
+  erpBatchOf?(system: string, lot: string): string | undefined;
   options: DialectOptions;
 }
 
@@ -88,6 +127,12 @@ export interface Dialect {
    * and sends it with the session cookies on every request after.
    */
   csrfToken?: boolean;
+  /**
+   * Runs in the transaction that queues `event` for this ERP, before anything is sent: what the
+   * dialect records here (e.g. the SAP batch of a lot) is durable before the first request, so
+   * every send of the actual maps the same way.
+   */
+  prepare?(store: MesStore, event: StoredEvent, options: DialectOptions): void;
   /** The request reporting `actual`, or null when this ERP has nothing to book for it. */
   map(actual: CanonicalActual, context: MappingContext): ErpRequest | null;
 }

@@ -7,3 +7,4 @@ export * from './trace';
 export * from './backflush';
 export * from './validate';
 export * from './http-api';
+export { ensureErpBatch, erpBatchOf, lotOfErpBatch, type ErpBatchRules, type BatchRequest } from './erp-batches';

@@ -27,6 +27,22 @@ export function patternProblem(pattern: string): string | undefined {
   return undefined;
 }
 
+const FIXED_WIDTH: Readonly<Record<string, number>> = { yyyy: 4, yy: 2, MM: 2, dd: 2 };
+
+/**
+ * Length of the pattern's numbers while the counter fits its width ({seq:4} up to 9999), or
+ * undefined when a token of variable length ({material}, {order}, …) is in it.
+ */
+export function patternLength(pattern: string): number | undefined {
+  let length = pattern.replace(TOKEN, '').length;
+  for (const [, name, width] of pattern.matchAll(TOKEN)) {
+    if (name === 'seq') length += Number(width ?? 1);
+    else if (FIXED_WIDTH[name] !== undefined) length += FIXED_WIDTH[name];
+    else return undefined;
+  }
+  return length;
+}
+
 function expand(pattern: string, ctx: NumberingContext, seq: string): string {
   const date = ctx.eventTime.slice(0, 10);
   const values: Record<string, string> = {

@@ -74,5 +74,28 @@ export const genealogySchema: SchemaComponent = {
         `);
       },
     },
+    {
+      version: 2,
+      description: 'ERP batch of each lot (SAP batches are at most 10 characters)',
+      up(db) {
+        // A lot's batch in an ERP whose batch numbers are shorter than the MES's lots. Owners (no
+        // source_lot) hold a batch of their own, unique per ERP; a lot split off another shares
+        // its source's batch, as the ERP's stock of it still is in that batch.
+        db.exec(`
+          CREATE TABLE genealogy_erp_batches (
+            system TEXT NOT NULL,
+            lot TEXT NOT NULL,
+            batch TEXT NOT NULL,
+            source_lot TEXT,
+            material TEXT,
+            plant TEXT,
+            event_seq INTEGER NOT NULL,
+            assigned_at TEXT NOT NULL,
+            PRIMARY KEY (system, lot)
+          );
+          CREATE UNIQUE INDEX genealogy_erp_batch_owners ON genealogy_erp_batches (system, batch) WHERE source_lot IS NULL;
+        `);
+      },
+    },
   ],
 };

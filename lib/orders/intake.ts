@@ -76,8 +76,8 @@ function producedQuantity(operations: OperationRow[]): number {
  * What an order change would contradict on the floor. An order may change while it runs, but not
  * below what has been made, and not by dropping or re-homing work that has actuals.
  */
-function conflictsWithActuals(order: ProductionOrder, existing: OrderRow, operations: OperationRow[]): FieldError[] {
-  const conflicts: FieldError[] = [];
+function conflictsWithActuals(store: MesStore, order: ProductionOrder, existing: OrderRow, operations: OperationRow[]): FieldError[] {
+  const conflicts: FieldError[] = [...removedComponentsWithActuals(store, order, JSON.parse(existing.document) as ProductionOrder)];
   const produced = producedQuantity(operations);
   if (produced > 0 && order.quantity.unit !== existing.unit) {
     conflicts.push({ field: 'quantity.unit', rule: 'unitChangedAfterActuals', message: `cannot change from ${existing.unit} to ${order.quantity.unit}: ${produced} ${existing.unit} already produced` });
@@ -100,6 +100,17 @@ function conflictsWithActuals(order: ProductionOrder, existing: OrderRow, operat
     }
   }
   return conflicts;
+}
+
+/** Component lines (a material at an operation) the change drops although material was already consumed for them. */
+function removedComponentsWithActuals(store: MesStore, order: ProductionOrder, previous: ProductionOrder): FieldError[] {
+  const line = (c: { operationKey: string; material: string }) => `${c.operationKey}\u0000${c.material}`;
+  const kept = new Set((order.components ?? []).map(line));
+  const consumed = store.statement(`SELECT 1 FROM events WHERE order_id = ? AND type = 'material.consumed' AND operation_key = ?
+    AND json_extract(payload, '$.material') = ? LIMIT 1`);
+  return (previous.components ?? [])
+    .filter((c) => !kept.has(line(c)) && consumed.get(order.orderId, c.operationKey, c.material) !== undefined)
+    .map((c) => ({ field: 'components', rule: 'componentHasActuals', message: `component ${c.material} of operation '${c.operationKey}' has consumption recorded; it cannot be removed` }));
 }
 
 function writeOrderRow(store: MesStore, order: ProductionOrder, hash: string, revision: number, status: OrderStatus, eventSeq: number, createdAt: string): void {
@@ -182,7 +193,7 @@ export function submitOrder(store: MesStore, order: ProductionOrder, actor: stri
     throw new ConflictError([{ field: 'orderId', rule: 'orderClosed', message: `order ${order.orderId} is ${existing.status} and can no longer change` }]);
   }
   const operations = operationsOf(store, order.orderId);
-  const conflicts = conflictsWithActuals(order, existing, operations);
+  const conflicts = conflictsWithActuals(store, order, existing, operations);
   if (conflicts.length > 0) throw new ConflictError(conflicts);
   const revision = existing.revision + 1;
   const previous = JSON.parse(existing.document) as ProductionOrder;

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import { ERP_EVENT_TYPES, toCanonicalActual } from '../erp/actual';
-import type { CanonicalActual, Dialect, DialectOptions, ErpRequest, MappingContext } from '../erp/types';
+import { erpErrorMessage } from '../erp/errors';
+import type { CanonicalActual, Dialect, DialectOptions, ErpRequest, MappingContext, QuantityTotalsQuery } from '../erp/types';
+import { erpBatchOf } from '../genealogy/erp-batches';
 import { getOrderDocument } from '../orders/intake';
 import type { ProductionOrder } from '../orders/types';
 import { toStoredEvent, type EventRow, type MesStore } from '../store/store';
@@ -116,6 +118,8 @@ export interface RetrySelector {
 
 const MAX_STORED_RESPONSE = 16 * 1024;
 const ORDER_CACHE_SIZE = 256;
+/** Running quantity sums per order and key (SAP's rounding carry): one per lane in flight is what is reused. */
+const TOTALS_CACHE_SIZE = 1024;
 const OUTBOX_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** Outbox names in use per database, so two nodes never drive the same cursor. */
@@ -165,6 +169,7 @@ export class ErpOutbox {
   /** SAP Gateway session: the CSRF token and the cookies it belongs to; `fetching` is the token of the request on its way. */
   private csrf: { token?: string; cookie?: string; fetching?: string } = {};
   private readonly orders = new Map<string, { revision: number; order: ProductionOrder }>();
+  private readonly totals = new Map<string, { seq: number; sums: number[] }>();
 
   constructor(store: MesStore, options: OutboxOptions) {
     if (!OUTBOX_NAME.test(options.name)) throw new Error(`outbox name '${options.name}' must be 1-64 letters, digits or ._- starting with a letter or digit`);
@@ -189,7 +194,8 @@ export class ErpOutbox {
       cursor: db.prepare('SELECT last_seq FROM outbox_cursor WHERE outbox = ?'),
       setCursor: db.prepare(`INSERT INTO outbox_cursor (outbox, last_seq) VALUES (?, ?)
         ON CONFLICT(outbox) DO UPDATE SET last_seq = excluded.last_seq`),
-      newEvents: db.prepare(`SELECT seq, event_id, type, order_id FROM events WHERE seq > ? AND type IN (${types}) ORDER BY seq LIMIT ?`),
+      // Whole rows only for a dialect that prepares events; the others need the columns of the queue.
+      newEvents: db.prepare(`SELECT ${options.dialect.prepare ? '*' : 'seq, event_id, type, order_id'} FROM events WHERE seq > ? AND type IN (${types}) ORDER BY seq LIMIT ?`),
       maxSeq: db.prepare('SELECT MAX(seq) AS seq FROM events'),
       insertMessage: db.prepare(`INSERT OR IGNORE INTO outbox_messages (outbox, seq, event_id, event_type, lane, state, enqueued_at)
         VALUES (?, ?, ?, ?, ?, 'pending', ?)`),
@@ -327,9 +333,10 @@ export class ErpOutbox {
   /** One page of ERP-relevant events after the cursor into outbox_messages; runs inside a transaction. */
   private copyNewEvents(): number {
     const cursor = (this.sql.cursor.get(this.name) as { last_seq: number } | undefined)?.last_seq ?? 0;
-    const rows = this.sql.newEvents.all(cursor, ...ERP_EVENT_TYPES, this.options.pageSize) as { seq: number; event_id: string; type: string; order_id: string | null }[];
+    const rows = this.sql.newEvents.all(cursor, ...ERP_EVENT_TYPES, this.options.pageSize) as EventRow[];
     const nowIso = new Date(this.options.now()).toISOString();
     for (const row of rows) {
+      this.prepare(row);
       const lane = row.order_id ?? '';
       const inserted = this.sql.insertMessage.run(this.name, row.seq, row.event_id, row.type, lane, nowIso);
       this.sql.insertLane.run(this.name, lane, row.seq);
@@ -342,6 +349,11 @@ export class ErpOutbox {
     this.cursorSeq = last;
     if (rows.length > 0) this.changed();
     return rows.length;
+  }
+
+  /** Lets the dialect record what its requests need (SAP batches), durably before the first send; runs inside a transaction. */
+  private prepare(row: EventRow): void {
+    if (this.options.dialect.prepare) this.options.dialect.prepare(this.store, toStoredEvent(row), this.options.dialectOptions);
   }
 
   private scheduleRetryWake(): void {
@@ -380,7 +392,47 @@ export class ErpOutbox {
       options: this.options.dialectOptions,
       goodsIssuesBefore: () => (this.sql.issuesBefore.all(orderId, actual.seq, orderId, actual.seq) as EventRow[])
         .map((row) => toCanonicalActual(toStoredEvent(row), undefined)),
+      actualsBefore: (of, eventTypes) => (this.store.statement(`SELECT * FROM events WHERE order_id = ? AND seq < ?
+          AND operation_key IS ? AND type IN (${eventTypes.map(() => '?').join(',')}) ORDER BY seq`)
+        .all(orderId, of.seq, of.operationKey ?? null, ...eventTypes) as EventRow[]).map((row) => toCanonicalActual(toStoredEvent(row), order)),
+      quantityTotalsBefore: (of, query) => this.quantityTotalsBefore(orderId, of.seq, query),
+      erpBatchOf: (system, lot) => erpBatchOf(this.store, system, lot),
     };
+  }
+
+  /**
+   * Sums in billionths over the order's earlier events; see MappingContext. Integers, so a sum
+   * carried on from an earlier message of the same order and key (the lane goes in log order)
+   * plus the events in between equals the sum over all of them: each message reads only the
+   * events since the previous one, not the order's whole history.
+   */
+  private quantityTotalsBefore(orderId: string, seq: number, query: QuantityTotalsQuery): Record<string, number> {
+    const path = (field: string) => {
+      if (!/^[A-Za-z][A-Za-z0-9]*$/.test(field)) throw new Error(`payload field '${field}' cannot be summed`);
+      return `$.${field}`;
+    };
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.operationKey !== undefined) {
+      where.push('operation_key IS ?');
+      params.push(query.operationKey);
+    }
+    for (const [field, value] of Object.entries(query.match ?? {})) {
+      // A missing boolean is false, as the payloads' writers mean it.
+      where.push(typeof value === 'boolean' ? 'COALESCE(json_extract(payload, ?), 0) = ?' : 'json_extract(payload, ?) IS ?');
+      params.push(path(field), typeof value === 'boolean' ? Number(value) : value);
+    }
+    const key = JSON.stringify([orderId, query]);
+    const known = this.totals.get(key);
+    const from = known && known.seq <= seq ? known : { seq: 0, sums: query.fields.map(() => 0) };
+    const sums = query.fields.map((_, i) => `COALESCE(SUM(CAST(ROUND(json_extract(payload, ?) * 1e9) AS INTEGER)), 0) AS f${i}`);
+    const row = this.store.statement(`SELECT ${sums.join(', ')} FROM events WHERE order_id = ? AND type = ? AND seq >= ? AND seq < ?${where.map((w) => ` AND ${w}`).join('')}`)
+      .get(...query.fields.map(path), orderId, query.eventType, from.seq, seq, ...params) as Record<string, number>;
+    const total = query.fields.map((_, i) => from.sums[i] + row[`f${i}`]);
+    this.totals.delete(key);
+    if (this.totals.size >= TOTALS_CACHE_SIZE) this.totals.delete(this.totals.keys().next().value as string);
+    this.totals.set(key, { seq, sums: total });
+    return Object.fromEntries(query.fields.map((field, i) => [field, total[i]]));
   }
 
   /**
@@ -515,6 +567,8 @@ export class ErpOutbox {
       return;
     }
     const text = responseText(response.payload);
+    // What people see: the ERP's own message when its answer has a known error shape; the answer stays whole in `response`.
+    const erpMessage = erpErrorMessage(text) ?? text ?? status;
     if (outcome.kind === 'retry') {
       if (outcome.reason === 'unreachable') this.reachable = false;
       // Only the token this request carried is stale; a newer one may have arrived meanwhile.
@@ -523,24 +577,24 @@ export class ErpOutbox {
         this.fetchCsrfToken();
       }
       this.retried += 1;
-      this.recordError(message.event_id, message.lane, status, text ?? status);
+      this.recordError(message.event_id, message.lane, status, erpMessage);
       const delay = retryDelay(message.attempts + 1, this.options.backoff, this.options.random, outcome.retryAfterMs);
       const at = this.options.now() + delay;
       this.write(() => {
-        this.sql.failAttempt.run(new Date(this.options.now()).toISOString(), status, text ?? status, text, this.name, message.seq);
+        this.sql.failAttempt.run(new Date(this.options.now()).toISOString(), status, erpMessage, text, this.name, message.seq);
         this.sql.delayLane.run(at, outcome.reason, this.name, message.lane);
       });
       this.releaseWhenWritten(message.lane);
       return;
     }
-    this.recordError(message.event_id, message.lane, status, text ?? status);
+    this.recordError(message.event_id, message.lane, status, erpMessage);
     this.quarantinedCount += 1;
     this.write((s) => {
-      this.sql.close.run('quarantined', 1, new Date(this.options.now()).toISOString(), status, text ?? status, text, null, null, null, this.name, message.seq);
+      this.sql.close.run('quarantined', 1, new Date(this.options.now()).toISOString(), status, erpMessage, text, null, null, null, this.name, message.seq);
       this.sql.setHead.run(message.seq, 1, 0, 'quarantined', this.name, message.lane);
       s.appendEvent({
         type: 'outbox.quarantined', orderId: message.lane || null, actor: `outbox:${this.name}`,
-        payload: { outbox: this.name, eventId: message.event_id, seq: message.seq, status, response: text },
+        payload: { outbox: this.name, eventId: message.event_id, seq: message.seq, status, message: erpMessage, response: text },
       });
     });
     this.releaseWhenWritten(message.lane);
@@ -595,6 +649,9 @@ export class ErpOutbox {
     if (candidates.length === 0) throw new NotFoundError(`no quarantined message in outbox '${this.name}' matches ${JSON.stringify(selector)}`);
     await this.track(this.store.transact((s) => {
       for (const m of candidates) {
+        // A message queued before its dialect recorded what it needs (an upgrade) gets it now.
+        const row = this.sql.event.get(m.seq) as EventRow | undefined;
+        if (row) this.prepare(row);
         this.sql.requeue.run(this.name, m.seq);
         this.advanceHead(m.lane);
       }

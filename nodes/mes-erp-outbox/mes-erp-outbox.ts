@@ -1,8 +1,9 @@
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
-import { dialectNamed } from '../../lib/erp';
+import { dialectNamed, parseDialectOptions } from '../../lib/erp';
 import { ErpOutbox, parseOutboxCommand, type Correlation, type OutboxMetrics } from '../../lib/outbox';
 import type { StoreLease } from '../../lib/store';
 import { bindInput, closeAfter, statusText, type StoreProvider } from '../shared/adapter';
+import { migrateOutboxConfig } from './migrations';
 
 interface ErpOutboxDef extends NodeDef {
   store: string;
@@ -16,6 +17,12 @@ interface ErpOutboxDef extends NodeDef {
   storageLocation: string;
   sourceWarehouse: string;
   targetWarehouse: string;
+  /** Missing in configs saved before version 2 (migrations.ts). */
+  version?: number;
+  backflushMode?: string;
+  sapBatchPattern?: string;
+  company?: string;
+  units?: { mes: string; erp: string }[];
 }
 
 type ResponseMsg = NodeMessageInFlow & { _mesOutbox?: Correlation; statusCode?: unknown; headers?: Record<string, unknown> };
@@ -36,10 +43,10 @@ function shortAge(ms: number): string {
 const EVENT_TOPIC = /^[a-z]+\.[a-z.]+$/;
 
 export = function register(RED: NodeAPI): void {
-  function ErpOutboxNode(this: Node, config: ErpOutboxDef) {
-    RED.nodes.createNode(this, config);
+  function ErpOutboxNode(this: Node, saved: ErpOutboxDef) {
+    RED.nodes.createNode(this, saved);
     const node = this;
-    const storeNode = RED.nodes.getNode(config.store) as StoreProvider | null;
+    const storeNode = RED.nodes.getNode(saved.store) as StoreProvider | null;
     let lease: StoreLease | undefined;
     let outbox: ErpOutbox | undefined;
 
@@ -59,14 +66,18 @@ export = function register(RED: NodeAPI): void {
     };
 
     try {
+      const config = migrateOutboxConfig(saved);
       if (!storeNode) throw new Error(RED._('mes-erp-outbox.errors.noStore'));
       // Without an ERP URL the outbox still keeps every actual, in order; they go once one is set.
       if (!config.url?.trim()) node.warn(RED._('mes-erp-outbox.errors.noUrl'));
+      const dialect = dialectNamed(config.dialect || 'canonical');
+      const dialectOptions = parseDialectOptions(config);
+      if (dialect.name === 'erpnext' && !dialectOptions.company) node.warn(RED._('mes-erp-outbox.warnings.noCompany'));
       lease = storeNode.acquire();
       outbox = new ErpOutbox(lease.store, {
         name: config.outboxName?.trim() || 'erp',
-        dialect: dialectNamed(config.dialect || 'canonical'),
-        dialectOptions: { storageLocation: config.storageLocation, sourceWarehouse: config.sourceWarehouse, targetWarehouse: config.targetWarehouse },
+        dialect,
+        dialectOptions,
         baseUrl: config.url?.trim() ?? '',
         concurrency: positive(config.concurrency, 4),
         backoff: { baseMs: positive(config.backoffBaseSeconds, 1) * 1000, maxMs: positive(config.backoffMaxSeconds, 300) * 1000 },

@@ -71,7 +71,7 @@ describe('SAP confirmation mapper (API_PROD_ORDER_CONFIRMATION_2_SRV)', () => {
       PostingDate: '/Date(1795564800000)/', ConfirmedExecutionEndDate: '/Date(1795564800000)/', ConfirmedExecutionEndTime: 'PT09H15M30S',
       ConfirmationText: 'WS-T1 A', EnteredByExternalUser: 'op-7', ExternalSystemConfirmation: EVENTS.quantity.eventId,
       ConfirmationUnit: 'PC', ConfirmationYieldQuantity: '12', ConfirmationScrapQuantity: '2', ConfirmationReworkQuantity: '1',
-      VarianceReasonCode: '0004', FinalConfirmationType: '', IsFinalConfirmation: false,
+      VarianceReasonCode: '0004', FinalConfirmationType: '', IsFinalConfirmation: false, APIConfHasNoGoodsMovements: true,
     });
   });
 
@@ -84,13 +84,14 @@ describe('SAP confirmation mapper (API_PROD_ORDER_CONFIRMATION_2_SRV)', () => {
     assert.equal(map('sap', EVENTS.partial), null);
   });
 
-  it('posts goods issue 261 and goods receipt 101 with the batch', () => {
+  it('posts goods issue 261 and goods receipt 101 with the SAP batch of the lot', () => {
     const issue = map('sap', EVENTS.consumed).body.to_ProdnOrdConfMatlDocItm.results[0];
     assert.deepEqual(issue, { OrderID: '1000123', Material: 'RM-BAR', Plant: '1010', StorageLocation: '0001', Batch: 'B-77', GoodsMovementType: '261', EntryUnit: 'KG', QuantityInEntryUnit: '12.5' });
-    const receipt = map('sap', EVENTS.produced);
+    // L-2026-1125 has 11 characters; genealogy gave it SAP batch 2611250001 (test/outbox/sap-batches.test.js).
+    const receipt = map('sap', EVENTS.produced, { erpBatchOf: (system, lot) => (system === 'sap' && lot === 'L-2026-1125' ? '2611250001' : undefined) });
     assert.equal(receipt.body.OrderOperation, '0020');
     assert.deepEqual(receipt.body.to_ProdnOrdConfMatlDocItm.results[0], {
-      OrderID: '1000123', Material: 'FG-100', Plant: '1010', StorageLocation: '0001', Batch: 'L-2026-1125', GoodsMovementType: '101', EntryUnit: 'PC', QuantityInEntryUnit: '2', ManufactureDate: '/Date(1795564800000)/',
+      OrderID: '1000123', Material: 'FG-100', Plant: '1010', StorageLocation: '0001', Batch: '2611250001', GoodsMovementType: '101', EntryUnit: 'PC', QuantityInEntryUnit: '2', ManufactureDate: '/Date(1795564800000)/',
     });
   });
 
@@ -100,23 +101,24 @@ describe('SAP confirmation mapper (API_PROD_ORDER_CONFIRMATION_2_SRV)', () => {
 });
 
 describe('ERPNext mapper', () => {
-  it('opens and closes Job Card time logs with the completed quantity', () => {
+  it('writes the Job Card time logs, and submits the Job Card with the final completion', () => {
     const start = map('erpnext', EVENTS.started);
-    assert.equal(start.path, '/api/method/erpnext.manufacturing.doctype.job_card.job_card.make_time_log');
-    assert.deepEqual(start.body.args, { job_card_id: '0010', start_time: '2026-11-25 09:15:30', status: 'Work In Progress' });
-    assert.deepEqual(start.body.kwargs, start.body.args);
-    assert.deepEqual(map('erpnext', EVENTS.completed).body.args, { job_card_id: '0010', complete_time: '2026-11-25 09:15:30', completed_qty: 98, status: 'Complete' });
+    assert.equal(start.method, 'PUT');
+    assert.equal(start.path, '/api/resource/Job%20Card/0010');
+    assert.deepEqual(start.body, { time_logs: [{ from_time: '2026-11-25 09:15:30', completed_qty: 0 }] });
+    const final = map('erpnext', EVENTS.completed, { actualsBefore: () => [toCanonicalActual(EVENTS.started, order)] });
+    assert.deepEqual(final.body, { time_logs: [{ from_time: '2026-11-25 09:15:30', to_time: '2026-11-25 09:15:30', completed_qty: 98 }], docstatus: 1 });
   });
 
   it('posts a submitted Stock Entry of purpose Manufacture with the consumed and produced batches', () => {
-    const { path: p, body } = map('erpnext', EVENTS.produced);
+    const { path: p, body } = map('erpnext', EVENTS.produced, { options: { sourceWarehouse: 'Stores - MES', targetWarehouse: 'Finished Goods - MES', company: 'MES Demo' } });
     assert.equal(p, '/api/resource/Stock%20Entry');
     assert.deepEqual(body, {
-      doctype: 'Stock Entry', stock_entry_type: 'Manufacture', purpose: 'Manufacture', work_order: '1000123', fg_completed_qty: 2,
+      doctype: 'Stock Entry', stock_entry_type: 'Manufacture', purpose: 'Manufacture', company: 'MES Demo', work_order: '1000123', from_bom: 1, fg_completed_qty: 2,
       set_posting_time: 1, posting_date: '2026-11-25', posting_time: '09:15:30', remarks: `MES actual ${EVENTS.produced.eventId}`, docstatus: 1,
       items: [
-        { item_code: 'RM-BAR', qty: 12.5, uom: 'KG', batch_no: 'B-77', use_serial_batch_fields: 1, s_warehouse: 'Stores - MES' },
-        { item_code: 'FG-100', qty: 2, uom: 'PCE', batch_no: 'L-2026-1125', serial_no: 'S1\nS2', use_serial_batch_fields: 1, t_warehouse: 'Finished Goods - MES', is_finished_item: 1 },
+        { item_code: 'RM-BAR', qty: 12.5, uom: 'Kg', batch_no: 'B-77', use_serial_batch_fields: 1, s_warehouse: 'Stores - MES' },
+        { item_code: 'FG-100', qty: 2, uom: 'Nos', batch_no: 'L-2026-1125', serial_no: 'S1\nS2', use_serial_batch_fields: 1, t_warehouse: 'Finished Goods - MES', is_finished_item: 1 },
       ],
     });
   });

@@ -1,13 +1,22 @@
 // A mock ERP for the outbox tests and benchmark: a real HTTP server that can be up, down
 // (connection refused: the port is closed), slow, failing with 500, throttling with 429 and
 // Retry-After, or refusing with 400, and that records every request it answered by its
-// Idempotency-Key header.
+// Idempotency-Key header. With `dialect: 'sap'` or `'erpnext'` it answers while up as that ERP
+// would (test/support/sap-sim.js, erpnext-sim.js): it refuses what the real one refuses, with the
+// ERP's status and error body, so an outage test runs against an ERP that can say no.
 const http = require('node:http');
+const { SapSystem } = require('./sap-sim');
+const { ErpNextSite } = require('./erpnext-sim');
 
 class MockErp {
-  /** @param {{ record?: boolean }} [options] record: false keeps only counts (benchmarks with millions of requests). */
+  /**
+   * @param {{ record?: boolean, csrf?: boolean, dialect?: 'sap' | 'erpnext', erp?: SapSystem | ErpNextSite }} [options]
+   * record: false keeps only counts (benchmarks with millions of requests); erp: the simulated ERP behind the dialect.
+   */
   constructor(options = {}) {
     this.record = options.record !== false;
+    /** The simulated ERP answering while up (none: every request is acknowledged). */
+    this.erp = options.erp ?? (options.dialect === 'sap' ? new SapSystem() : options.dialect === 'erpnext' ? new ErpNextSite() : undefined);
     /** SAP Gateway behaviour: modifying requests need the token handed out by GET with x-csrf-token: Fetch, and its session cookie. */
     this.csrf = options.csrf === true;
     this.csrfToken = undefined;
@@ -17,7 +26,7 @@ class MockErp {
     this.mode = 'up';
     this.delayMs = 0;
     this.retryAfter = '1';
-    /** Requests in the order they arrived: { key, method, path, headers, body, status, at }. */
+    /** Requests in the order they arrived: { key, method, path, headers, body, status, answer (the simulated ERP's body), at }. */
     this.requests = [];
     /** Idempotency key → number of requests that carried it and were acknowledged with 2xx. */
     this.acknowledged = new Map();
@@ -119,15 +128,19 @@ class MockErp {
         return;
       }
       const answer = () => {
-        const status = (this.override && this.override(record)) || { up: 201, slow: 201, 500: 500, 429: 429, 400: 400 }[this.mode] || 201;
+        const forced = (this.override && this.override(record)) || { 500: 500, 429: 429, 400: 400 }[this.mode];
+        const simulated = !forced && this.erp ? this.erp.handle(req.method, req.url, body) : undefined;
+        const status = forced || simulated?.status || 201;
         record.status = status;
+        record.answer = simulated?.body;
         if (status >= 200 && status < 300) this.acknowledgedCount += 1;
         if (this.record) this.requests.push(record);
         const headers = { 'Content-Type': 'application/json' };
         if (status === 429) headers['Retry-After'] = this.retryAfter;
         if (this.record && status >= 200 && status < 300) this.acknowledged.set(record.key, (this.acknowledged.get(record.key) || 0) + 1);
-        const reply = status === 400 ? { error: { code: 'CO/055', message: { lang: 'en', value: 'Operation 9999 does not exist' } } }
-          : status >= 300 ? { error: `mock ERP answers ${status}` } : { d: { ConfirmationGroup: String(this.requests.length) } };
+        const reply = simulated ? simulated.body
+          : status === 400 ? { error: { code: 'CO/055', message: { lang: 'en', value: 'Operation 9999 does not exist' } } }
+            : status >= 300 ? { error: `mock ERP answers ${status}` } : { d: { ConfirmationGroup: String(this.requests.length) } };
         res.writeHead(status, headers);
         res.end(JSON.stringify(reply));
       };
