@@ -37,6 +37,7 @@ export const plantEnvDefaults: Readonly<Record<string, string>> = {
   MES_ERP_STORAGE_LOCATION: '',
   MES_ERP_SOURCE_WAREHOUSE: '',
   MES_ERP_TARGET_WAREHOUSE: '',
+  MES_ERP_COMPANY: '',
   // Stops shorter than this are micro-stops (a performance loss); longer ones are downtime for the
   // operator to classify. Plants set it by their own loss definitions (often 30 s to 5 min).
   MES_OEE_MICRO_STOP_SECONDS: '30',
