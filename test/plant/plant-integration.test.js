@@ -6,7 +6,7 @@ const mqtt = require('mqtt');
 const { startRuntime, freePort } = require('../support/runtime');
 const { startBroker } = require('../support/mqtt-broker');
 const { validOrder } = require('../support/orders');
-const { registered, ALWAYS_PLANNED, waitFor, flowContext } = require('../support/plant');
+const { ALWAYS_PLANNED, waitFor, flowContext } = require('../support/plant');
 
 const TOKEN = 'plant-integration-token';
 const LINE = 'demo-site/assembly/line-1';
@@ -93,13 +93,13 @@ describe('plant application: OPC UA simulator, mosquitto, shipped flows', functi
     assert.equal(event.body.type, 'order.received');
   });
 
-  (registered.has('mes-dispatch') ? it : it.skip)('queues the order at the workstations and publishes the dispatch events too', async () => {
+  it('queues the order at the workstations and publishes the dispatch events too', async () => {
     const queued = () => received.filter((m) => m.topic === `${LINE}/line/operation.queued` && m.body.orderId === 'PO-PLANT-1');
     await waitFor(() => queued().length === 3, 'three operation.queued events on MQTT');
     assert.deepEqual(queued().map((m) => m.body.payload.workCenter).sort(), ['WC-WS-10', 'WC-WS-20', 'WC-WS-30']);
   });
 
-  (registered.has('mes-oee') ? it : it.skip)('computes live OEE per workstation and line from the PLC signals, in event time', async () => {
+  it('computes live OEE per workstation and line from the PLC signals, in event time', async () => {
     const rows = await waitFor(async () => {
       const table = await flowContext(runtime, 'plant-tab-oee', 'oeeRows');
       return table && ['WS-10', 'WS-20', 'WS-30', 'line line-1'].every((k) => table[k] && table[k].availability !== null) && table;

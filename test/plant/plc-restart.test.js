@@ -8,7 +8,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { startRuntime, freePort, repoRoot } = require('../support/runtime');
-const { registered, ALWAYS_PLANNED, waitFor, flowContext, seedWithEarlyStop } = require('../support/plant');
+const { ALWAYS_PLANNED, waitFor, flowContext, seedWithEarlyStop } = require('../support/plant');
 
 /** `npm run plc-sim` as a child process; resolves once its OPC UA server listens. */
 async function startPlc(env) {
@@ -81,13 +81,11 @@ describe('plant application: the PLC restarts under a running MES', function () 
       const m = await machines();
       return m && ['WS-10', 'WS-20', 'WS-30'].every((ws) => m[ws] && m[ws].goodCount > 0);
     }, 'good counts from every workstation before the restart', 60000);
-    if (registered.has('mes-oee')) {
-      oeeBeforeRestart = await waitFor(async () => {
-        const rows = await oeeRows();
-        return rows && ['WS-10', 'WS-20', 'WS-30'].every((ws) => rows[ws] && rows[ws].good > 0) && rows;
-      }, 'good counts in OEE before the restart', 60000);
-      oeeBeforeAt = Date.now();
-    }
+    oeeBeforeRestart = await waitFor(async () => {
+      const rows = await oeeRows();
+      return rows && ['WS-10', 'WS-20', 'WS-30'].every((ws) => rows[ws] && rows[ws].good > 0) && rows;
+    }, 'good counts in OEE before the restart', 60000);
+    oeeBeforeAt = Date.now();
     await restartPlc('SIGKILL');
   });
 
@@ -95,7 +93,7 @@ describe('plant application: the PLC restarts under a running MES', function () 
     await restartPlc('SIGINT');
   });
 
-  (registered.has('mes-oee') ? it : it.skip)('feeds the OEE node from the restarted PLC: counts resume, the counter reset adds no phantom units', async () => {
+  it('feeds the OEE node from the restarted PLC: counts resume, the counter reset adds no phantom units', async () => {
     const before = oeeBeforeRestart;
     const grown = await waitFor(async () => {
       const rows = await oeeRows();
