@@ -20,6 +20,7 @@ export function localMqttPort(url: string): number | undefined {
   return parsed.port ? Number(parsed.port) : 1883;
 }
 
+/** Port 0 takes a free port; `port` of the result is the one it listens on. */
 export async function startEmbeddedBroker(port: number, host = '127.0.0.1'): Promise<RunningBroker> {
   // aedes is loaded here, not at the top, so that a plant using its own broker never loads it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -31,7 +32,7 @@ export async function startEmbeddedBroker(port: number, host = '127.0.0.1'): Pro
     server.listen(port, host, () => resolve());
   });
   return {
-    port,
+    port: (server.address() as net.AddressInfo).port,
     async stop() {
       await new Promise<void>((resolve) => broker.close(() => resolve()));
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -56,6 +56,16 @@ function collect(node) {
 /** Resolves with the next msg at a helper node. */
 const next = (node) => new Promise((resolve) => node.once('input', resolve));
 
+/**
+ * Resolves once a snapshot of each of `workstations` has come. A release sends its events first,
+ * then the snapshots of the workstations it touched (all of them for a refresh).
+ */
+function snapshotsOf(node, workstations) {
+  const missing = new Set(workstations);
+  return until(node, (msg) => missing.delete(msg.topic) && missing.size === 0);
+}
+const ALL_WORKSTATIONS = ['WS-T1', 'WS-T2', 'WS-T3', 'WS-A1'];
+
 let seq = 0;
 function command(topic, payload = {}) {
   seq += 1;
@@ -90,6 +100,22 @@ describe('mes-dispatch node', function () {
     };
   }
 
+  /**
+   * Loads the flow over a store holding one order (PO-EARLY, queued at WS-T2 and WS-A1 only) and
+   * resolves once the node's release at start has queued it: orders seeded after that are
+   * released only by what the test sends.
+   */
+  async function loadStarted(file) {
+    const early = plainOrder({ orderId: 'PO-EARLY' });
+    early.operations[0].allowedWorkstations = ['WS-T2'];
+    await seed(file, [early]);
+    const nodes = await load(file);
+    const queued = collect(nodes.events);
+    await snapshotsOf(nodes.snapshots, ['WS-T2', 'WS-A1']);
+    assert.deepEqual(queued.map((m) => [m.topic, m.payload.orderId]), [['operation.queued', 'PO-EARLY'], ['operation.queued', 'PO-EARLY']]);
+    return nodes;
+  }
+
   it('queues the pending operations it finds in the store when it starts', async () => {
     const file = tempDbFile();
     await seed(file, [plainOrder()]);
@@ -103,8 +129,7 @@ describe('mes-dispatch node', function () {
 
   it('an order.received msg releases the new order; commands flow to events, snapshots and replies', async () => {
     const file = tempDbFile();
-    const nodes = await load(file);
-    await new Promise((resolve) => setTimeout(resolve, 100)); // the release on start has run: no order yet
+    const nodes = await loadStarted(file);
     await seed(file, [plainOrder()]);
     const snapshot = until(nodes.snapshots, (m) => m.topic === 'WS-T1' && m.payload.queue.length > 0);
     nodes.dispatch.receive({ topic: 'order.received', payload: { orderId: 'PO-1000' } });
@@ -131,27 +156,23 @@ describe('mes-dispatch node', function () {
 
   it("an order event releases only that order's operations; a refresh releases every pending one", async () => {
     const file = tempDbFile();
-    const nodes = await load(file);
+    const nodes = await loadStarted(file);
     const queued = collect(nodes.events);
-    await new Promise((resolve) => setTimeout(resolve, 100)); // the release on start has run: no order yet
     await seed(file, [plainOrder({ orderId: 'PO-A' }), plainOrder({ orderId: 'PO-B' })]);
-    const replyOf = (topic, payload) => new Promise((resolve) => {
-      const snapshots = until(nodes.snapshots, () => true);
+    const released = (topic, payload, workstations) => {
+      const snapshots = snapshotsOf(nodes.snapshots, workstations);
       nodes.dispatch.receive({ topic, payload });
-      resolve(snapshots);
-    });
-    await replyOf('order.received', { orderId: 'PO-B' });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+      return snapshots;
+    };
+    await released('order.received', { orderId: 'PO-B' }, ['WS-T1', 'WS-T2', 'WS-A1']);
     assert.deepEqual([...new Set(queued.map((m) => m.payload.orderId))], ['PO-B'], 'PO-A stays pending: its event has not come');
-    await replyOf('refresh', {});
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await released('refresh', {}, ALL_WORKSTATIONS);
     assert.deepEqual([...new Set(queued.map((m) => m.payload.orderId))], ['PO-B', 'PO-A'], 'a refresh releases it');
   });
 
   it('warns once for a work center the plant model does not have, not once per operation', async () => {
     const file = tempDbFile();
-    const nodes = await load(file);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const nodes = await loadStarted(file);
     const foreign = (orderId) => {
       const order = plainOrder({ orderId });
       order.operations.forEach((op) => { op.workCenter = 'WC-OTHER-LINE'; });
@@ -162,7 +183,7 @@ describe('mes-dispatch node', function () {
     const warn = nodes.dispatch.warn.bind(nodes.dispatch);
     nodes.dispatch.warn = (text) => { warnings.push(String(text)); warn(text); };
     for (const orderId of ['PO-X1', 'PO-X2', 'PO-X3']) {
-      const snapshot = until(nodes.snapshots, () => true);
+      const snapshot = snapshotsOf(nodes.snapshots, ALL_WORKSTATIONS);
       nodes.dispatch.receive({ topic: 'refresh', payload: { orderId } });
       await snapshot;
     }

@@ -1,15 +1,9 @@
 const assert = require('node:assert/strict');
-const { execFileSync } = require('node:child_process');
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
 const { DIALECTS, toCanonicalActual, fromSapProductionOrder, fromB2mmlOperationsSchedule, toOperationsPerformance } = require('../../dist/lib/erp');
 const { parseProductionOrder } = require('../../dist/lib/orders');
 const { validOrder } = require('../support/orders');
 const { sapProductionOrder, b2mmlOperationsSchedule } = require('../support/erp-documents');
-
-const XSD_DIR = path.join(__dirname, '..', '..', '..', 'shared', 'b2mml');
-const B2MML_XSD = fs.existsSync(XSD_DIR) ? XSD_DIR : '/work/shared/b2mml';
+const { validateB2mml, assertValidB2mml } = require('../support/xsd');
 
 const order = validOrder();
 let seq = 0;
@@ -129,24 +123,22 @@ describe('ERPNext mapper', () => {
 });
 
 describe('B2MML OperationsPerformance mapper', () => {
-  let dir;
-  before(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mes-b2mml-'));
-  });
-
-  function validate(xml, name) {
-    const file = path.join(dir, `${name}.xml`);
-    fs.writeFileSync(file, xml);
-    execFileSync('xmllint', ['--noout', '--schema', path.join(B2MML_XSD, 'B2MML-OperationsPerformance.xsd'), file], { stdio: 'pipe' });
-  }
+  const validate = (xml) => assertValidB2mml(xml, 'B2MML-OperationsPerformance.xsd');
 
   for (const [name, e] of Object.entries(EVENTS)) {
-    it(`validates against the B2MML XSD: ${e.type}${name === 'partial' ? ' (partial)' : ''}`, () => {
+    it(`validates against the B2MML XSD: ${e.type}${name === 'partial' ? ' (partial)' : ''}`, async () => {
       const request = map('b2mml', e);
       assert.equal(request.headers['Content-Type'], 'application/xml; charset=utf-8');
-      validate(request.body, name);
+      await validate(request.body);
     });
   }
+
+  it('the XSD check refuses a document that breaks the schema, naming the element', async () => {
+    const xml = map('b2mml', EVENTS.quantity).body;
+    const { valid, errors } = await validateB2mml(xml.replace(/<PublishedDate>[^<]*<\/PublishedDate>/, '<PublishedDate>yesterday</PublishedDate>'), 'B2MML-OperationsPerformance.xsd');
+    assert.equal(valid, false);
+    assert.match(errors.join('\n'), /PublishedDate/);
+  });
 
   it('carries order, operation, quantities with unit, lot and people', () => {
     const xml = toOperationsPerformance(toCanonicalActual(EVENTS.quantity, order));
@@ -157,9 +149,9 @@ describe('B2MML OperationsPerformance mapper', () => {
     assert.ok(toOperationsPerformance(toCanonicalActual(EVENTS.produced, order)).includes('<MaterialLotID>L-2026-1125</MaterialLotID>'));
   });
 
-  it('escapes text so that odd characters cannot break the document', () => {
+  it('escapes text so that odd characters cannot break the document', async () => {
     const xml = toOperationsPerformance(toCanonicalActual({ ...EVENTS.cancelled, payload: { reason: 'a < b & "c"' } }, order));
-    validate(xml, 'escaped');
+    await validate(xml);
     assert.ok(xml.includes('a &lt; b &amp; &quot;c&quot;'));
   });
 });
@@ -195,10 +187,8 @@ describe('inbound SAP production order mapper (A_ProductionOrder_2)', () => {
 });
 
 describe('inbound B2MML OperationsSchedule mapper', () => {
-  it('validates the sample schedule against the XSD and maps it into a valid canonical order', () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mes-b2mml-')), 'schedule.xml');
-    fs.writeFileSync(file, b2mmlOperationsSchedule());
-    execFileSync('xmllint', ['--noout', '--schema', path.join(B2MML_XSD, 'B2MML-OperationsSchedule.xsd'), file], { stdio: 'pipe' });
+  it('validates the sample schedule against the XSD and maps it into a valid canonical order', async () => {
+    await assertValidB2mml(b2mmlOperationsSchedule(), 'B2MML-OperationsSchedule.xsd');
     const canonical = parseProductionOrder(fromB2mmlOperationsSchedule(b2mmlOperationsSchedule()));
     assert.deepEqual(canonical, {
       orderId: 'PO-7001', erpReference: 'PO-7001', plant: '1010', material: 'FG-100', quantity: { value: 100, unit: 'PCE' },

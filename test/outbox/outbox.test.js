@@ -14,12 +14,17 @@ describe('ERP outbox delivery', function () {
   let erp;
   const outboxes = [];
 
+  /** Requests each outbox handed to its transport, as the http request node would get them. */
+  const sent = new Map();
+
   function newOutbox(options = {}) {
-    let outbox;
-    outbox = new ErpOutbox(store, {
+    const transport = httpTransport(() => outbox);
+    const requests = [];
+    const outbox = new ErpOutbox(store, {
       name: 'erp', dialect: dialectNamed('canonical'), baseUrl: erp.url, concurrency: 4, backoff: FAST,
-      pollIntervalMs: 50, send: httpTransport(() => outbox), ...options,
+      pollIntervalMs: 50, send: (request) => { requests.push(request); transport(request); }, ...options,
     });
+    sent.set(outbox, requests);
     outboxes.push(outbox);
     return outbox;
   }
@@ -62,9 +67,10 @@ describe('ERP outbox delivery', function () {
     const outbox = newOutbox();
     outbox.start();
     const events = await reportQuantities(store, orders, 1000);
-    await new Promise((r) => setTimeout(r, 300));
-    assert.equal(erp.requests.length, 0);
-    assert.equal(outbox.metrics().erpReachable, false);
+    // It has tried, found the ERP unreachable, and holds every actual.
+    await erp.waitFor(() => outbox.metrics().erpReachable === false && outbox.metrics().queueDepth === 1000);
+    assert.ok(sent.get(outbox).length > 0);
+    assert.equal(outbox.metrics().delivered, 0);
     await erp.up();
     await erp.waitFor(() => erp.acknowledged.size === 1000, 40000);
     assert.deepEqual([...erp.acknowledged.values()].filter((n) => n !== 1), [], 'each actual acknowledged once');
@@ -149,8 +155,12 @@ describe('ERP outbox delivery', function () {
     await first.stop();
     const second = newOutbox();
     second.start();
-    await new Promise((r) => setTimeout(r, 200));
-    assert.equal(erp.requests.length, 0);
+    // The store commits units of work in the order they were submitted, and start() submits the
+    // copy of the log at once: when this empty unit has committed, the outbox has the actuals and
+    // has passed the point where it sends (synchronously, right after that copy commits).
+    await store.transact(() => {});
+    assert.deepEqual(sent.get(second), []);
+    assert.equal(second.metrics().inFlight, 0);
     assert.equal(second.metrics().paused, true);
     assert.equal(second.metrics().queueDepth, 3);
     await second.setPaused(false, 'planner-1');

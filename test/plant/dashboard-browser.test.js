@@ -1,15 +1,15 @@
-// The dashboards in a real browser: headless Debian chromium driven by playwright-core, against
-// npm start's runtime with the demo plant and a dashboard login. Screenshots go to test-artifacts/.
+// The dashboards in a real browser: headless Chromium (test/support/browser.js) driven by
+// playwright-core, against npm start's runtime with the demo plant and a dashboard login.
+// Screenshots go to test-artifacts/ (docs/images/ holds copies for the README).
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { startRuntime, freePort, repoRoot } = require('../support/runtime');
-const { registered, ALWAYS_PLANNED, waitFor, globalContext, seedWithEarlyStop } = require('../support/plant');
+const { ALWAYS_PLANNED, waitFor, globalContext, seedWithEarlyStop } = require('../support/plant');
+const { launchChromium } = require('../support/browser');
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.join(repoRoot, 'test-artifacts');
 const TOKEN = 'browser-test-token';
-const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 
 describe('dashboards in headless chromium', function () {
@@ -18,7 +18,6 @@ describe('dashboards in headless chromium', function () {
   let browser;
 
   before(async function () {
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`);
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     runtime = await startRuntime({
       env: {
@@ -36,8 +35,7 @@ describe('dashboards in headless chromium', function () {
         MES_DASHBOARD_USERS: 'anna:anna-secret,sam:$2b$10$i0GLBJ6SGEtdQ77Z26tTR.VIyRNdWTJemVaTkcXk61IuVjwxykGOW',
       },
     });
-    const { chromium } = require('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: chromiumArgs });
+    browser = await launchChromium();
   });
   after(async () => {
     if (browser) await browser.close();
@@ -66,7 +64,7 @@ describe('dashboards in headless chromium', function () {
     await page.context().close();
   });
 
-  (registered.has('mes-dispatch') ? it : it.skip)('runs an operation from the operator page: start, good and scrap with reason, complete; who is recorded', async () => {
+  it('runs an operation from the operator page: start, good and scrap with reason, complete; who is recorded', async () => {
     const order = {
       orderId: 'PO-BROWSER-1', erpReference: 'E-1', plant: 'demo-site', material: 'FG-100', quantity: { value: 10, unit: 'PCE' },
       scheduledStart: '2026-01-01T06:00:00Z', scheduledEnd: '2026-01-01T14:00:00Z', priority: 1,
@@ -109,7 +107,7 @@ describe('dashboards in headless chromium', function () {
     }
   });
 
-  (registered.has('mes-genealogy') ? it : it.skip)('scans a lot at the workstation and traces it forward to the order on the trace page', async () => {
+  it('scans a lot at the workstation and traces it forward to the order on the trace page', async () => {
     // the demo order of this run, whose raw material lot the demo warehouse has delivered
     const db = new (require('better-sqlite3'))(runtime.env.MES_DB, { readonly: true });
     const demo = await waitFor(() => db.prepare("SELECT order_id FROM orders WHERE order_id LIKE 'DEMO-%'").get(), 'the demo order');
@@ -147,7 +145,7 @@ describe('dashboards in headless chromium', function () {
     await trace.context().close();
   });
 
-  (registered.has('mes-oee') ? it : it.skip)('assigns a reason to the last stop from the operator page; the MES stores it with the operator as actor', async () => {
+  it('assigns a reason to the last stop from the operator page; the MES stores it with the operator as actor', async () => {
     await waitFor(async () => ((await globalContext(runtime, 'oeeLastDowntime')) || {})['WS-10'], 'a recorded stop at WS-10', 60000);
     const page = await openPage('operator-WS-10');
     const form = page.locator('#nrdb-ui-widget-plant-ui-WS-10-downtime');
@@ -173,7 +171,7 @@ describe('dashboards in headless chromium', function () {
     }
   });
 
-  (registered.has('mes-erp-outbox') ? it : it.skip)('delivers the confirmation to the mock ERP', async () => {
+  it('delivers the confirmation to the mock ERP', async () => {
     const delivered = await waitFor(async () => {
       const log = await (await fetch(`${runtime.url}/mock-erp/received`)).json();
       return log.received.find((r) => JSON.stringify(r.body).includes('PO-BROWSER-1'));
@@ -181,7 +179,7 @@ describe('dashboards in headless chromium', function () {
     assert.ok(delivered.key, 'sent with an idempotency key');
   });
 
-  (registered.has('mes-oee') ? it : it.skip)('shows live OEE per workstation and line with A, P and Q on the supervisor page', async () => {
+  it('shows live OEE per workstation and line with A, P and Q on the supervisor page', async () => {
     const page = await openPage('supervisor');
     const oee = page.locator('#nrdb-ui-widget-plant-ui-sup-oee');
     await oee.getByText('line line-1').waitFor({ timeout: 30000 });
@@ -196,7 +194,6 @@ describe('dashboards in headless chromium', function () {
     // A table cell, exactly: the navigation's hidden tooltip "Operator WS-30" also contains the text.
     await page.locator('table').getByText('WS-30', { exact: true }).first().waitFor({ timeout: 30000 });
     await page.getByText(/^DEMO-/).first().waitFor({ timeout: 30000 });
-    if (!registered.has('mes-oee')) await page.screenshot({ path: path.join(ARTIFACTS, 'supervisor.png'), fullPage: true });
     await page.context().close();
   });
 
@@ -215,7 +212,6 @@ describe('dashboards in headless chromium', function () {
   it('shows the trace page', async () => {
     const page = await openPage('trace');
     await page.getByText('Trace a lot').waitFor();
-    if (!registered.has('mes-genealogy')) await page.screenshot({ path: path.join(ARTIFACTS, 'trace.png'), fullPage: true });
     await page.context().close();
   });
 });

@@ -1,8 +1,5 @@
 // Shared by the plant application's tests.
 
-/** MES node types this build registers: tests of a part's wiring run once the part has landed. */
-const registered = new Set(Object.keys(require('../../package.json')['node-red'].nodes));
-
 /** An OEE calendar without breaks, so that OEE has planned time whenever a test runs. */
 const ALWAYS_PLANNED = JSON.stringify({ timeZone: 'UTC', shifts: [{ name: 'day', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: '00:00', end: '00:00', breaks: [] }] });
 
@@ -43,4 +40,4 @@ function seedWithEarlyStop(workstation, idealCycleSeconds, withinMs = 30000, min
   throw new Error(`no seed below 10000 stops ${workstation} early`);
 }
 
-module.exports = { registered, ALWAYS_PLANNED, waitFor, flowContext, globalContext, seedWithEarlyStop };
+module.exports = { ALWAYS_PLANNED, waitFor, flowContext, globalContext, seedWithEarlyStop };
