@@ -189,6 +189,10 @@ export class OperatorTerminal {
     if (!fromDashboard && isObject(msg.payload) && typeof msg.payload.type === 'string' && typeof msg.payload.eventTime === 'string') return { messages: this.event(msg.payload) };
     const topic = typeof msg.topic === 'string' ? msg.topic : '';
     if (topic === '$pageleave') return { messages: [] };
+    // Dispatch answers every command on one output, those of other senders too (an integration,
+    // a test, a PLC handshake): an answer that came from no dashboard and is not to this node's
+    // own command is none of its business.
+    if (!fromDashboard && (TERMINAL_ACTIONS as readonly string[]).includes(topic) && isObject(msg.payload) && typeof msg.payload.command === 'string') return { messages: [] };
     if (topic !== '$pageview' && topic !== 'workstation' && topic !== 'badge' && !(TERMINAL_ACTIONS as readonly string[]).includes(topic)) {
       return {
         messages: [],

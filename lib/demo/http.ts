@@ -65,6 +65,14 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<BodyRe
     req.resume();
     return Promise.resolve(tooLarge(declared));
   }
+  // A body parser of the host (Node-RED's HTTP middleware, a dashboard) may have read the stream
+  // already: then its result is the body, and waiting for 'end' would wait for ever.
+  const parsed = (req as IncomingMessage & { body?: unknown }).body;
+  if (req.readableEnded || parsed !== undefined) {
+    if (Buffer.isBuffer(parsed) || typeof parsed === 'string') return Promise.resolve(fromText(parsed.toString(), req, maxBytes, tooLarge));
+    const empty = parsed === undefined || (typeof parsed === 'object' && parsed !== null && Object.keys(parsed).length === 0 && !declared);
+    return Promise.resolve({ ok: true, value: empty ? undefined : parsed });
+  }
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -75,14 +83,19 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<BodyRe
     req.on('error', (err) => resolve(refused(refusal(400, 'invalidRequest', { field: '', rule: 'body', message: `the body could not be read: ${err.message}` }))));
     req.on('end', () => {
       if (size > maxBytes) return resolve(tooLarge(size));
-      const text = Buffer.concat(chunks).toString('utf8');
-      if (text.trim() === '') return resolve({ ok: true, value: undefined });
-      if (!JSON_TYPE.test(String(req.headers['content-type'] ?? '').toLowerCase())) return resolve({ ok: true, value: text });
-      try {
-        resolve({ ok: true, value: JSON.parse(text) as unknown });
-      } catch (err) {
-        resolve(refused(refusal(400, 'invalidRequest', { field: '', rule: 'json', message: `the body is not valid JSON: ${(err as Error).message}` })));
-      }
+      resolve(fromText(Buffer.concat(chunks).toString('utf8'), req, maxBytes, tooLarge));
     });
   });
+}
+
+/** A body's text: JSON parsed (a JSON error is a 400), other types kept as text, empty undefined. */
+function fromText(text: string, req: IncomingMessage, maxBytes: number, tooLarge: (size: number) => BodyRead): BodyRead {
+  if (Buffer.byteLength(text) > maxBytes) return tooLarge(Buffer.byteLength(text));
+  if (text.trim() === '') return { ok: true, value: undefined };
+  if (!JSON_TYPE.test(String(req.headers['content-type'] ?? '').toLowerCase())) return { ok: true, value: text };
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (err) {
+    return { ok: false, answer: refusal(400, 'invalidRequest', { field: '', rule: 'json', message: `the body is not valid JSON: ${(err as Error).message}` }) };
+  }
 }

@@ -40,7 +40,7 @@ function shortAge(ms: number): string {
 }
 
 /** Events written by other MES nodes (topic `order.completed`, `quantity.reported`, …) only wake the outbox. */
-const EVENT_TOPIC = /^[a-z]+\.[a-z.]+$/;
+const EVENT_TOPIC = /^[a-z]+\.[a-z._-]+$/;
 
 export = function register(RED: NodeAPI): void {
   function ErpOutboxNode(this: Node, saved: ErpOutboxDef) {

@@ -155,6 +155,28 @@ describe('mock ERP', () => {
     assert.throws(() => demo.parseBasePath('/erp/:id'), /basePath: .*\[rule: path\]/);
   });
 
+  it('takes the body that a body parser of the host read before it (the shipped runtime has one), not waiting for it again', async () => {
+    const erp = new demo.MockErp();
+    const api = demo.mockErpHandler(erp, 'api', { maxBodyBytes: 1024, onStateChange: () => {}, onReceived: () => {} });
+    // A body parser ahead of the handler, as express.json() is: it reads the stream and sets req.body.
+    const server = http.createServer((req, res) => {
+      const chunks = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => {
+        req.body = JSON.parse(Buffer.concat(chunks).toString());
+        api(req, res);
+      });
+    });
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const res = await fetch(`http://127.0.0.1:${server.address().port}/api/actuals`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'p-1' }, body: '{"v":3}', signal: AbortSignal.timeout(5000) });
+      assert.equal(res.status, 201);
+      assert.deepEqual(erp.snapshot().received.map((r) => [r.key, r.body]), [['p-1', { v: 3 }]]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   describe('over HTTP (node:http, no Node-RED)', () => {
     let server;
     let base;

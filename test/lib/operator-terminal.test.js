@@ -308,6 +308,16 @@ describe('operator terminal (lib/dashboard/terminal)', () => {
     assert.deepEqual(lists[0].msg._client, { socketId }, 'to that page only');
   });
 
+  it('leaves alone the answers dispatch gives to commands of other senders', () => {
+    const { send } = createTerminal();
+    // what mes-dispatch sends on output 3 for a command that came over HTTP, say: the command's topic, its outcome
+    const out = send({ topic: 'sign-on', payload: { command: 'sign-on', workstation: 'WS-T1', operator: 'bo', duplicate: false } });
+    assert.equal(out.refusal, undefined);
+    assert.deepEqual(TERMINAL_OUTPUTS.flatMap((name) => out[name]), []);
+    // the same topic from a browser without a trusted connection is still refused
+    assert.equal(send({ topic: 'sign-on', payload: {}, _client: { socketId: 'x' } }).refusal.errors[0].rule, 'dashboardConnection');
+  });
+
   it('groups messages by output, in port order', () => {
     const grouped = byOutput([{ output: 'notification', msg: { payload: 'a' } }, { output: 'dispatch', msg: { payload: 'b' } }]);
     assert.equal(grouped.length, 9);

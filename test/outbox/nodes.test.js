@@ -117,6 +117,23 @@ describe('mes-erp-outbox node', function () {
     await erp.waitFor(() => erp.acknowledged.size === 1);
     assert.deepEqual(erp.deliveredKeys(), [events[1].eventId]);
   });
+
+  it('takes every MES event as a wake-up, event types with _ and - too, without a refusal', async () => {
+    await helper.load([storeNode, outboxNode, httpRequestNode, catchNode], flow(dbFile, erp.url));
+    const outbox = helper.getNode('outbox');
+    const caught = [];
+    // A bad command before and after the events: the outbox takes its input in order, so once the
+    // refusal of the last is in, every event between has been taken, and any refusal of one would be too.
+    const last = new Promise((resolve) => helper.getNode('caught').on('input', (msg) => {
+      caught.push(msg.topic);
+      if (msg.topic === 'bad-after') resolve();
+    }));
+    outbox.receive({ topic: 'bad-before', payload: {} });
+    for (const topic of ['operator.signed_on', 'quantity.counter-reset', 'order.received']) outbox.receive({ topic, payload: { type: topic } });
+    outbox.receive({ topic: 'bad-after', payload: {} });
+    await last;
+    assert.deepEqual(caught, ['bad-before', 'bad-after']);
+  });
 });
 
 describe('mes-erp-order-in node', function () {

@@ -5,7 +5,8 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { startRuntime, freePort, repoRoot } = require('../support/runtime');
-const { ALWAYS_PLANNED, waitFor, globalContext, seedWithEarlyStop } = require('../support/plant');
+const { waitFor, seedWithEarlyStop } = require('../support/plant');
+const { deployWith, plantOf, ALWAYS_PLANNED_SHIFTS } = require('../support/flows');
 const { launchChromium } = require('../support/browser');
 
 const ARTIFACTS = path.join(repoRoot, 'test-artifacts');
@@ -25,14 +26,22 @@ describe('dashboards in headless chromium', function () {
         MES_PLC_SIM: 'on',
         MES_OPCUA_ENDPOINT: `opc.tcp://127.0.0.1:${await freePort()}/mes/plc`,
         MES_MQTT_BROKER: 'on',
-        MES_DEMO_ORDERS: 'on',
-        MES_OEE_CALENDAR: ALWAYS_PLANNED,
+        MES_MQTT_URL: `mqtt://127.0.0.1:${await freePort()}`,
         // WS-10 (ideal cycle 4 s) stops for a minute or more early in the run, and a stop is
         // downtime to classify after 5 s: the downtime test has a real stop without waiting for one.
         MES_PLC_SIM_SEED: String(seedWithEarlyStop('WS-10', 4)),
         MES_OEE_MICRO_STOP_SECONDS: '5',
         // anna: a plain demo password; sam: a bcrypt hash of "sam-secret"
         MES_DASHBOARD_USERS: 'anna:anna-secret,sam:$2b$10$i0GLBJ6SGEtdQ77Z26tTR.VIyRNdWTJemVaTkcXk61IuVjwxykGOW',
+      },
+    });
+    // A calendar without breaks, so OEE has planned time whenever the test runs; and a fourth
+    // workstation added to the plant model only (no PLC): it gets a place on the operator page.
+    await deployWith(runtime, {
+      change(flows) {
+        const plant = plantOf(flows);
+        plant.shifts = ALWAYS_PLANNED_SHIFTS;
+        plant.workstations.push({ id: 'WS-40', name: 'Packing', area: 'assembly', line: 'line-1', workCenters: ['WC-WS-40'], signalSource: 'none', counting: 'manual' });
       },
     });
     browser = await launchChromium();
@@ -57,11 +66,48 @@ describe('dashboards in headless chromium', function () {
     assert.equal((await fetch(`${runtime.url}/dashboard/supervisor`, { headers: { authorization: `Basic ${hashed}` } })).status, 200);
   });
 
-  it('signs the logged-in operator on at a workstation page', async () => {
-    const page = await openPage('operator-WS-10');
+  it('signs the logged-in operator on at the workstation the page was opened for', async () => {
+    const page = await openPage('operator?workstation=WS-10');
+    await page.locator('#nrdb-ui-widget-ui-operator-current').getByText(/WS-10/).first().waitFor({ timeout: 20000 });
     await page.getByRole('button', { name: 'Sign on' }).click();
-    await page.locator('#nrdb-ui-widget-plant-ui-WS-10-who').getByText('anna', { exact: true }).waitFor({ timeout: 20000 });
+    await page.locator('#nrdb-ui-widget-ui-operator-who').getByText('anna', { exact: true }).waitFor({ timeout: 20000 });
     await page.context().close();
+  });
+
+  it('offers every workstation of the plant model on the one operator page, the added one too', async () => {
+    const order = {
+      orderId: 'PO-BROWSER-40', plant: 'demo-site', material: 'FG-100', quantity: { value: 5, unit: 'PCE' },
+      scheduledStart: '2026-01-01T06:00:00Z', scheduledEnd: '2026-01-01T14:00:00Z', priority: 1,
+      operations: [{ key: '0010', sequence: 10, description: 'Pack', workCenter: 'WC-WS-40', plannedQuantity: { value: 5, unit: 'PCE' } }],
+    };
+    const created = await fetch(`${runtime.url}/mes/v1/orders`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(order) });
+    assert.equal(created.status, 201, await created.text());
+    // sam: anna is signed on at WS-10 already, and an operator is signed on at one workstation at a time
+    const page = await openPage('operator', 'sam', 'sam-secret');
+    await page.locator('#nrdb-ui-widget-ui-operator-workstation').click();
+    for (const ws of ['WS-10 · Turning', 'WS-20 · Milling', 'WS-30 · Assembly']) await page.getByRole('option', { name: ws }).waitFor({ timeout: 20000 });
+    await page.getByRole('option', { name: 'WS-40 · Packing' }).click();
+    const current = page.locator('#nrdb-ui-widget-ui-operator-current');
+    await current.getByText(/WS-40 · next: PO-BROWSER-40 · 0010/).waitFor({ timeout: 40000 });
+    await page.getByRole('button', { name: 'Sign on' }).click();
+    await page.locator('#nrdb-ui-widget-ui-operator-who').getByText('sam', { exact: true }).waitFor({ timeout: 20000 });
+    await page.getByRole('button', { name: 'Start' }).click();
+    await current.getByText(/running/).waitFor({ timeout: 20000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'operator.png'), fullPage: true });
+    await page.context().close();
+  });
+
+  it('shows the plant model in the editor, edited with lists, not JSON', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(`${runtime.url}/`);
+    await page.waitForFunction(() => globalThis.RED && globalThis.RED.nodes && globalThis.RED.nodes.node('plant'), null, { timeout: 60000 });
+    await page.evaluate(() => globalThis.RED.editor.editConfig('', 'mes-plant', 'plant'));
+    await page.locator('#mes-plant-tabs').getByText('Workstations').click();
+    const rows = page.locator('#node-config-input-workstation-list li');
+    await waitFor(async () => (await rows.count()) === 4, 'four workstation rows');
+    assert.equal(await rows.nth(3).locator('.mes-plant-id').inputValue(), 'WS-40');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'plant-model.png') });
+    await page.close();
   });
 
   it('runs an operation from the operator page: start, good and scrap with reason, complete; who is recorded', async () => {
@@ -72,20 +118,19 @@ describe('dashboards in headless chromium', function () {
     };
     const created = await fetch(`${runtime.url}/mes/v1/orders`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(order) });
     assert.equal(created.status, 201, await created.text());
-    const page = await openPage('operator-WS-10');
-    const current = page.locator('#nrdb-ui-widget-plant-ui-WS-10-current');
+    const page = await openPage('operator?workstation=WS-10');
+    const current = page.locator('#nrdb-ui-widget-ui-operator-current');
     await current.getByText(/PO-BROWSER-1/).waitFor({ timeout: 40000 });
     await page.getByRole('button', { name: 'Start' }).click();
     await current.getByText(/running/).waitFor({ timeout: 20000 });
-    const report = page.locator('#nrdb-ui-widget-plant-ui-WS-10-report');
+    const report = page.locator('#nrdb-ui-widget-ui-operator-report');
     await report.getByLabel('Good').fill('8');
     await report.getByLabel('Scrap', { exact: true }).fill('1');
     await report.getByLabel('Scrap reason').click({ force: true });
-    await page.getByRole('option', { name: 'surface damage' }).click();
+    await page.getByRole('option', { name: 'Surface damage' }).click();
     await report.getByRole('button', { name: 'submit' }).click();
     await current.getByText(/good 8 of 10 PCE, scrap 1/).waitFor({ timeout: 20000 });
-    await page.screenshot({ path: path.join(ARTIFACTS, 'operator-WS-10.png'), fullPage: true });
-    const complete = page.locator('#nrdb-ui-widget-plant-ui-WS-10-complete');
+        const complete = page.locator('#nrdb-ui-widget-ui-operator-complete');
     await complete.getByLabel('Final confirmation').check();
     await complete.getByRole('button', { name: 'submit' }).click();
     const progress = await waitFor(async () => {
@@ -114,12 +159,12 @@ describe('dashboards in headless chromium', function () {
     const lot = `RM-BAR-${demo.order_id}`;
     await waitFor(() => db.prepare("SELECT 1 FROM events WHERE type = 'lot.received' AND payload LIKE ?").get(`%${lot}%`), 'the lot to be received');
     db.close();
-    const page = await openPage('operator-WS-10');
-    const current = page.locator('#nrdb-ui-widget-plant-ui-WS-10-current');
-    await current.getByText(new RegExp(`Next: ${demo.order_id}`)).waitFor({ timeout: 30000 });
+    const page = await openPage('operator?workstation=WS-10');
+    const current = page.locator('#nrdb-ui-widget-ui-operator-current');
+    await current.getByText(new RegExp(`next: ${demo.order_id}`)).waitFor({ timeout: 30000 });
     await page.getByRole('button', { name: 'Start' }).click();
     await current.getByText(/running/).waitFor({ timeout: 20000 });
-    const scan = page.locator('#nrdb-ui-widget-plant-ui-WS-10-lot');
+    const scan = page.locator('#nrdb-ui-widget-ui-operator-lot');
     const scanLot = async (scanned) => {
       await scan.getByLabel('Lot').fill(scanned);
       await scan.getByLabel('Material').fill('RM-BAR');
@@ -135,32 +180,33 @@ describe('dashboards in headless chromium', function () {
     await scanLot(lot);
     await page.context().close();
     const trace = await openPage('trace');
-    const form = trace.locator('#nrdb-ui-widget-plant-ui-trace-form');
+    const form = trace.locator('#nrdb-ui-widget-ui-trace-form');
     await form.getByLabel('Lot').fill(lot);
     await form.getByLabel('Direction').click({ force: true });
     await trace.getByRole('option', { name: 'forward' }).click();
     await form.getByRole('button', { name: 'submit' }).click();
-    await trace.locator('#nrdb-ui-widget-plant-ui-trace-result').getByText(demo.order_id).first().waitFor({ timeout: 20000 });
+    await trace.locator('#nrdb-ui-widget-ui-trace-result').getByText(demo.order_id).first().waitFor({ timeout: 20000 });
     await trace.screenshot({ path: path.join(ARTIFACTS, 'trace.png'), fullPage: true });
     await trace.context().close();
   });
 
   it('assigns a reason to the last stop from the operator page; the MES stores it with the operator as actor', async () => {
-    await waitFor(async () => ((await globalContext(runtime, 'oeeLastDowntime')) || {})['WS-10'], 'a recorded stop at WS-10', 60000);
-    const page = await openPage('operator-WS-10');
-    const form = page.locator('#nrdb-ui-widget-plant-ui-WS-10-downtime');
+    const stops = new (require('better-sqlite3'))(runtime.env.MES_DB, { readonly: true });
+    await waitFor(() => stops.prepare("SELECT 1 FROM events WHERE type = 'oee.downtime.started' AND workstation = 'WS-10'").get(), 'a recorded stop at WS-10', 60000);
+    stops.close();
+    const page = await openPage('operator?workstation=WS-10');
+    const form = page.locator('#nrdb-ui-widget-ui-operator-downtime');
     await form.getByLabel('Reason of the last stop').click({ force: true });
-    await page.getByRole('option', { name: 'mechanical › jam' }).click();
+    await page.getByRole('option', { name: 'Mechanical › Jam' }).click();
     await form.getByRole('button', { name: 'submit' }).click();
-    const confirmation = page.getByText(/^Stop WS-10@\S+ classified: mechanical\/jam \(by anna\)$/);
-    await confirmation.waitFor({ timeout: 20000 });
-    await page.screenshot({ path: path.join(ARTIFACTS, 'operator-WS-10-downtime.png'), fullPage: true });
-    const downtimeId = /^Stop (\S+) classified/.exec(await confirmation.innerText())[1];
+    await page.getByText('stop classified: mechanical/jam').waitFor({ timeout: 20000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'operator-downtime.png'), fullPage: true });
     await page.context().close();
     const db = new (require('better-sqlite3'))(runtime.env.MES_DB, { readonly: true });
     try {
-      const event = db.prepare("SELECT workstation, actor, payload FROM events WHERE type = 'oee.downtime.classified' AND json_extract(payload, '$.downtimeId') = ?").get(downtimeId);
-      assert.ok(event, `an oee.downtime.classified event for ${downtimeId}`);
+      const event = db.prepare("SELECT workstation, actor, payload FROM events WHERE type = 'oee.downtime.classified' ORDER BY seq DESC").get();
+      assert.ok(event, 'an oee.downtime.classified event');
+      const downtimeId = JSON.parse(event.payload).downtimeId;
       assert.equal(event.workstation, 'WS-10');
       assert.equal(event.actor, 'anna');
       assert.equal(JSON.parse(event.payload).reason, 'mechanical/jam');
@@ -181,8 +227,9 @@ describe('dashboards in headless chromium', function () {
 
   it('shows live OEE per workstation and line with A, P and Q on the supervisor page', async () => {
     const page = await openPage('supervisor');
-    const oee = page.locator('#nrdb-ui-widget-plant-ui-sup-oee');
+    const oee = page.locator('#nrdb-ui-widget-ui-supervisor-oee');
     await oee.getByText('line line-1').waitFor({ timeout: 30000 });
+    for (const ws of ['WS-10', 'WS-20', 'WS-30']) await oee.getByText(ws, { exact: true }).waitFor({ timeout: 30000 });
     // a percentage in the A column once run time has accumulated
     await waitFor(async () => /\d+(\.\d)?/.test(await oee.locator('tbody tr').first().locator('td').nth(2).innerText()), 'an availability figure', 60000);
     await page.screenshot({ path: path.join(ARTIFACTS, 'supervisor.png'), fullPage: true });
@@ -200,7 +247,7 @@ describe('dashboards in headless chromium', function () {
   it('switches the mock ERP down and up from the supervisor page', async () => {
     const page = await openPage('supervisor');
     const erpUp = async () => (await (await fetch(`${runtime.url}/mock-erp/received`)).json()).up;
-    await page.getByText('Mock ERP up').waitFor();
+    await page.getByText('Mock ERP up (demo)').waitFor();
     await page.locator('.nrdb-ui-switch input').first().click();
     await waitFor(async () => (await erpUp()) === false, 'the mock ERP to go down');
     await page.getByText(/DOWN/).waitFor();
