@@ -1,6 +1,7 @@
-// The shipped flows against the simulated PLC (a real OPC UA server) and a real mosquitto broker:
-// machine signals arrive through OPC UA subscriptions, the same tags over MQTT, MES events are
-// published under ISA-95 topics, and the mock ERP switches up and down.
+// The shipped flows against the simulated PLC (a real OPC UA server) and a real MQTT broker (aedes,
+// or mosquitto through MES_TEST_MQTT_URL): machine signals arrive through OPC UA subscriptions,
+// the same tags over MQTT, MES events are published under ISA-95 topics, and the mock ERP
+// switches up and down.
 const assert = require('node:assert/strict');
 const mqtt = require('mqtt');
 const { startRuntime, freePort } = require('../support/runtime');
@@ -27,7 +28,7 @@ function demoLineOrder(orderId) {
 /** The live machine table the flows keep (tab "Machine state"). */
 const machineTable = (runtime) => flowContext(runtime, 'plant-tab-machine-state', 'machines');
 
-describe('plant application: OPC UA simulator, mosquitto, shipped flows', function () {
+describe('plant application: OPC UA simulator, MQTT broker, shipped flows', function () {
   this.timeout(120000);
   let broker;
   let runtime;
