@@ -82,10 +82,13 @@ export function plantConfigFromEnv(env: NodeJS.ProcessEnv, flows: unknown[]): Pl
   const get = (name: string) => (env[name] !== undefined && env[name] !== '' ? env[name] as string : plantEnvDefaults[name]);
   const seed = Number(get('MES_PLC_SIM_SEED'));
   if (!Number.isInteger(seed)) throw new Error('MES_PLC_SIM_SEED must be an integer');
+  const simulatorEnabled = !off(get('MES_PLC_SIM'));
+  // The plant model is read only for a line to simulate: a flow file without one runs no simulator.
+  const plant = simulatorEnabled ? simulatedPlant(flows, env) : { site: '', area: '', line: '', workstations: [], opcuaNodeIdTemplate: DEFAULT_OPCUA_NODE_ID_TEMPLATE };
   return {
-    ...simulatedPlant(flows, env),
+    ...plant,
     opcuaEndpoint: get('MES_OPCUA_ENDPOINT'),
-    simulatorEnabled: !off(get('MES_PLC_SIM')),
+    simulatorEnabled,
     simulatorSeed: seed,
     mqttUrl: get('MES_MQTT_URL'),
     embeddedBroker: !off(get('MES_MQTT_BROKER')),

@@ -1,7 +1,8 @@
 // SAP batches are at most 10 characters; the MES's default lot numbers have 20. Each lot gets one
 // SAP batch, recorded in genealogy before anything is sent, unique and leading back to the lot.
 const assert = require('node:assert/strict');
-const { MesStore, ALL_COMPONENTS } = require('../../dist/lib/store');
+const { MesStore } = require('../../dist/lib/store');
+const { ALL_COMPONENTS } = require('../../dist/lib');
 const { applyCommand, erpBatchOf, lotOfErpBatch } = require('../../dist/lib/genealogy');
 const { sapBatchPatternProblem, parseDialectOptions, DIALECTS } = require('../../dist/lib/erp');
 const { openTempStore } = require('../support/store');

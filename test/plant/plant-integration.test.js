@@ -44,9 +44,10 @@ describe('demo: simulated PLC over OPC UA, broker, shipped flows', function () {
     await broker?.stop();
   });
 
-  it('says it runs the demo, with which parts', () => {
+  it('says it runs the demo, with which parts', async () => {
     assert.match(runtime.output(), /DEMO MODE: a simulated PLC line/);
-    assert.match(runtime.output(), /Simulated PLC line \(WS-10, WS-20, WS-30\) serving OPC UA/);
+    // The simulator starts beside Node-RED (its first start makes its certificates first).
+    await waitFor(() => /Simulated PLC line \(WS-10, WS-20, WS-30\) serving OPC UA/.test(runtime.output()), 'the simulated PLC of the plant model', 60000);
   });
 
   it('reads every workstation of the plant model through OPC UA subscriptions, with counters that advance', async () => {

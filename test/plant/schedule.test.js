@@ -1,6 +1,6 @@
 const assert = require('node:assert/strict');
 const { LineSimulator, machineSegments, defaultScheduleOptions } = require('../../dist/dev/plant-sim/schedule');
-const { plantConfigFromEnv, parseWorkstations, opcuaNodeId, isa95Topic } = require('../../dist/dev/plant-sim/config');
+const { plantConfigFromEnv, opcuaNodeId, isa95Topic } = require('../../dist/dev/plant-sim/config');
 
 const line = [{ id: 'WS-10', idealCycleSeconds: 4 }, { id: 'WS-20', idealCycleSeconds: 5 }, { id: 'WS-30', idealCycleSeconds: 4.5 }];
 const start = Date.parse('2026-01-05T06:00:00Z');
@@ -49,20 +49,27 @@ describe('plant simulator schedule', () => {
   });
 });
 
-describe('plant configuration from the environment', () => {
-  it('has a demo default for every setting and takes a real plant from variables', () => {
-    const demo = plantConfigFromEnv({});
-    assert.equal(demo.workstations.length, 3);
+describe('the simulated line: the plant model of the flow file, endpoints from the environment', () => {
+  const flows = JSON.parse(require('node:fs').readFileSync(require('node:path').join(__dirname, '..', '..', 'flows', 'flows.json'), 'utf8'));
+
+  it('simulates the workstations of the plant model that read a PLC, with its hierarchy and address template', () => {
+    const demo = plantConfigFromEnv({}, flows);
+    assert.deepEqual(demo.workstations, [{ id: 'WS-10', idealCycleSeconds: 4 }, { id: 'WS-20', idealCycleSeconds: 5 }, { id: 'WS-30', idealCycleSeconds: 4.5 }]);
     assert.equal(demo.simulatorEnabled, true);
-    const plant = plantConfigFromEnv({ MES_PLC_SIM: 'off', MES_OPCUA_ENDPOINT: 'opc.tcp://plc1:4840', MES_OPCUA_NODE_ID: 'ns=3;s=PLC.{workstation}.{tag}', MES_LINE_WORKSTATIONS: 'M1:2,M2:3' });
-    assert.equal(plant.simulatorEnabled, false);
-    assert.equal(opcuaNodeId(plant.opcuaNodeIdTemplate, 'M1', 'goodCount'), 'ns=3;s=PLC.M1.goodCount');
-    assert.equal(isa95Topic(plant, 'M1', 'operation.started'), 'demo-site/assembly/line-1/M1/operation.started');
+    assert.equal(opcuaNodeId(demo, 'WS-10', 'goodCount'), 'ns=1;s=WS-10.goodCount');
+    assert.equal(isa95Topic(demo, 'WS-10', 'plc/state'), 'demo-site/assembly/line-1/WS-10/plc/state');
+    const changed = JSON.parse(JSON.stringify(flows));
+    const plant = changed.find((n) => n.type === 'mes-plant');
+    plant.opcuaNodeIdTemplate = 'ns=1;s=PLC.{line}.{workstation}.{tag}';
+    plant.workstations.push({ id: 'WS-40', area: 'assembly', line: 'line-1', workCenters: ['WC-WS-40'], signalSource: 'none' });
+    const config = plantConfigFromEnv({ MES_OPCUA_ENDPOINT: 'opc.tcp://127.0.0.1:4999/plc' }, changed);
+    assert.equal(config.workstations.length, 3, 'a workstation without a PLC is not simulated');
+    assert.equal(opcuaNodeId(config, 'WS-10', 'state'), 'ns=1;s=PLC.line-1.WS-10.state');
+    assert.equal(config.opcuaEndpoint, 'opc.tcp://127.0.0.1:4999/plc');
   });
 
-  it('refuses a workstation list it cannot use, naming the variable', () => {
-    assert.throws(() => parseWorkstations('WS 1:4'), /MES_LINE_WORKSTATIONS/);
-    assert.throws(() => parseWorkstations('WS-1:0'), /MES_LINE_WORKSTATIONS: ideal cycle time/);
-    assert.throws(() => parseWorkstations(''), /no workstation/);
+  it('reads no plant model when the simulator is off, and refuses a flow file without one when it is on', () => {
+    assert.equal(plantConfigFromEnv({ MES_PLC_SIM: 'off' }, []).simulatorEnabled, false);
+    assert.throws(() => plantConfigFromEnv({}, []), /no mes-plant node/);
   });
 });
