@@ -14,6 +14,9 @@ interface SiteForwarderDef extends NodeDef {
   metricsSeconds: number | string;
 }
 
+/** A site database back after an outage is found within half a minute; retrying sooner only loads it. */
+const SITE_BACKOFF = { baseMs: 1000, maxMs: 30_000 };
+
 function positive(value: number | string | undefined, fallback: number): number {
   const n = Number(value);
   return Number.isFinite(n) && n > 0 ? n : fallback;
@@ -61,6 +64,7 @@ export = function register(RED: NodeAPI): void {
       forwarder = new SiteForwarder(lease.store, poolLease.pool, {
         site: plant.model.site, area: line.area, line: line.id,
         batchSize: Math.floor(positive(config.batchSize, 500)),
+        backoff: SITE_BACKOFF,
         onMetrics: showStatus,
         // Once per outage or new reason, so a Catch node is not flooded while the site is down.
         onError: (err) => node.error(RED._('mes-site-forwarder.errors.forward', { target: siteDb.target, message: err.message }), { topic: 'site.error', payload: { line: line.id, message: err.message } }),
