@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { DEFAULT_BACKOFF, retryDelay, type BackoffPolicy } from '../outbox/policy';
 import type { EventRow, MesStore } from '../store/store';
-import { project, type SiteEvent } from './projections';
+import { projectBatch, type SiteEvent } from './projections';
 import { migrateSite } from './schema';
 import { inTransaction, isConnectionError } from './transaction';
 
@@ -189,9 +189,7 @@ export class SiteForwarder {
       if (batch.length > 0) {
         const events = batch.map((row) => this.siteEvent(row));
         const inserted = await insertEvents(client, events);
-        for (const event of events) {
-          if (inserted.has(event.eventId)) await project(client, event);
-        }
+        await projectBatch(client, events.filter((event) => inserted.has(event.eventId)));
         await client.query('UPDATE site_cursors SET last_seq = $2, site = $3, area = $4, updated_at = now() WHERE line = $1',
           [this.line, events[events.length - 1].seq, this.options.site, this.options.area ?? null]);
       }

@@ -76,17 +76,6 @@ const PROJECTIONS: Record<string, Project> = {
   },
   'operation.paused': (client, e) => setOperationState(client, e, 'paused'),
   'operation.resumed': (client, e) => setOperationState(client, e, 'running'),
-  'quantity.reported': async (client, e, p) => {
-    if (!e.orderId || !e.operationKey) return;
-    await client.query(`INSERT INTO site_operations (order_id, operation_key, line, workstation, state, unit, good_quantity, scrap_quantity, rework_quantity)
-      VALUES ($1, $2, $3, $4, 'running', $5, $6, $7, $8)
-      ON CONFLICT (order_id, operation_key) DO UPDATE SET line = excluded.line,
-        workstation = COALESCE(excluded.workstation, site_operations.workstation), unit = COALESCE(excluded.unit, site_operations.unit),
-        good_quantity = site_operations.good_quantity + excluded.good_quantity,
-        scrap_quantity = site_operations.scrap_quantity + excluded.scrap_quantity,
-        rework_quantity = site_operations.rework_quantity + excluded.rework_quantity`,
-    [e.orderId, e.operationKey, e.line, e.workstation, str(p.unit), num(p.goodQuantity), num(p.scrapQuantity), num(p.reworkQuantity)]);
-  },
   // Totals of the operation; a partial confirmation keeps its state, the final one completes it.
   'operation.completed': async (client, e, p) => {
     const final = p.final === true;
@@ -156,13 +145,64 @@ async function link(client: PoolClient, e: SiteEvent, p: Payload, relation: stri
     edges.map((x) => x.from[0]), edges.map((x) => x.from[1]), edges.map((x) => x.to[0]), edges.map((x) => x.to[1]), edges.map((x) => x.quantity)]);
 }
 
-/** Whether the event changes a projection (its payload is parsed only then). */
-export function isProjected(type: string): boolean {
-  return Object.prototype.hasOwnProperty.call(PROJECTIONS, type);
+/** Yield increments of one operation, summed over consecutive reports (no other event of its order between them). */
+interface Increment {
+  orderId: string;
+  operationKey: string;
+  line: string;
+  workstation: string | null;
+  unit: string | null;
+  good: number;
+  scrap: number;
+  rework: number;
 }
 
-/** Applies one newly inserted event to the projections, inside the caller's transaction. */
-export async function project(client: PoolClient, event: SiteEvent): Promise<void> {
-  if (!isProjected(event.type)) return;
-  await PROJECTIONS[event.type](client, event, obj(JSON.parse(event.payload)));
+/** Adds the summed increments of a batch's yield reports to their operations, in one statement. */
+async function addIncrements(client: PoolClient, increments: Increment[]): Promise<void> {
+  if (increments.length === 0) return;
+  const column = <K extends keyof Increment>(key: K) => increments.map((i) => i[key]);
+  await client.query(`INSERT INTO site_operations (order_id, operation_key, line, workstation, state, unit, good_quantity, scrap_quantity, rework_quantity)
+    SELECT order_id, operation_key, line, workstation, 'running', unit, good, scrap, rework
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::float8[], $8::float8[])
+      AS x(order_id, operation_key, line, workstation, unit, good, scrap, rework)
+    ON CONFLICT (order_id, operation_key) DO UPDATE SET line = excluded.line,
+      workstation = COALESCE(excluded.workstation, site_operations.workstation), unit = COALESCE(excluded.unit, site_operations.unit),
+      good_quantity = site_operations.good_quantity + excluded.good_quantity,
+      scrap_quantity = site_operations.scrap_quantity + excluded.scrap_quantity,
+      rework_quantity = site_operations.rework_quantity + excluded.rework_quantity`,
+  [column('orderId'), column('operationKey'), column('line'), column('workstation'), column('unit'), column('good'), column('scrap'), column('rework')]);
+}
+
+/**
+ * Applies newly inserted events to the projections, in seq order, inside the caller's
+ * transaction. Yield reports (the bulk of a line's log) are summed per operation and written
+ * together; the sums of an order are written before any other event of that order is applied,
+ * so the result is the same as applying each event in turn.
+ */
+export async function projectBatch(client: PoolClient, events: SiteEvent[]): Promise<void> {
+  const pending = new Map<string, Increment>();
+  const flushOrder = async (orderId: string | null) => {
+    const ofOrder = [...pending.values()].filter((i) => i.orderId === orderId);
+    for (const i of ofOrder) pending.delete(`${i.orderId}\u0000${i.operationKey}`);
+    await addIncrements(client, ofOrder);
+  };
+  for (const event of events) {
+    if (event.type === 'quantity.reported') {
+      if (!event.orderId || !event.operationKey) continue;
+      const p = obj(JSON.parse(event.payload));
+      const key = `${event.orderId}\u0000${event.operationKey}`;
+      const sum = pending.get(key) ?? { orderId: event.orderId, operationKey: event.operationKey, line: event.line, workstation: null, unit: null, good: 0, scrap: 0, rework: 0 };
+      sum.workstation = event.workstation ?? sum.workstation;
+      sum.unit = str(p.unit) ?? sum.unit;
+      sum.good += num(p.goodQuantity);
+      sum.scrap += num(p.scrapQuantity);
+      sum.rework += num(p.reworkQuantity);
+      pending.set(key, sum);
+      continue;
+    }
+    if (!Object.prototype.hasOwnProperty.call(PROJECTIONS, event.type)) continue;
+    if (pending.size > 0) await flushOrder(event.orderId);
+    await PROJECTIONS[event.type](client, event, obj(JSON.parse(event.payload)));
+  }
+  await addIncrements(client, [...pending.values()]);
 }

@@ -88,6 +88,24 @@ describe('site forwarder (PostgreSQL)', function () {
     assert.ok(audit.every((e) => e.line === 'lineA' && e.payload.shift === '2026-12-01/early'));
   });
 
+  it('yield reports summed within a batch give the same quantities as applying each event in turn', async () => {
+    const pool = await siteDb();
+    const a = line('lineA');
+    const partial = (orderId, good) => ({ ...site.operationCompleted(orderId, '0010', 'WS-A1', good, 0), payload: { ...site.operationCompleted(orderId, '0010', 'WS-A1', good, 0).payload, final: false } });
+    // One batch: ORD-1's partial confirmation (totals) falls between its increments; ORD-2's interleave.
+    await site.append(a.store, [
+      site.quantityReported('ORD-1', '0010', 'WS-A1', 5, 1),
+      site.quantityReported('ORD-2', '0010', 'WS-A2', 3, 0),
+      partial('ORD-1', 10),
+      site.quantityReported('ORD-1', '0010', 'WS-A1', 2, 0),
+      site.quantityReported('ORD-2', '0010', 'WS-A2', 4, 2),
+    ]);
+    await waitFor('caught up', caughtUp(forwarder(pool, a)));
+    const ops = async (id) => (await orderAcrossLines(pool, id)).operations.map((o) => [o.goodQuantity, o.scrapQuantity, o.state, o.workstation]);
+    assert.deepEqual(await ops('ORD-1'), [[12, 0, 'running', 'WS-A1']]);
+    assert.deepEqual(await ops('ORD-2'), [[7, 2, 'running', 'WS-A2']]);
+  });
+
   it('while PostgreSQL is down the line keeps committing; afterwards the backlog drains: nothing lost, nothing twice, order kept', async () => {
     const pool = await siteDb();
     const a = line('lineA');
