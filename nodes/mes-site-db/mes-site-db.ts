@@ -54,9 +54,9 @@ export = function register(RED: NodeAPI): void {
       return {
         host, port, database, user: config.user?.trim() || 'postgres', password: node.credentials?.password || undefined, ssl,
         max: Math.max(1, Number(config.poolSize) || 4),
-        connectionTimeoutMillis: 5000,
-        // A query never hangs a close or a batch for ever when the network drops silently.
-        query_timeout: 60000,
+        // A connection or query that the network drops silently ends within Node-RED's 15 s close timeout.
+        connectionTimeoutMillis: 4000,
+        query_timeout: 10000,
         keepAlive: true,
         application_name: 'node-red-contrib-mes',
       };

@@ -92,6 +92,7 @@ export = function register(RED: NodeAPI): void {
 
     node.on('close', (done: () => void) => {
       clearInterval(metricsTimer);
+      // A batch in progress commits or rolls back; either way the site's cursor says where to resume.
       closeAfter([forwarder?.stop(), input.settle()], () => {
         void poolLease?.release();
         lease?.release();
