@@ -9,3 +9,4 @@ export * as oee from './oee';
 export * as erp from './erp';
 export * as outbox from './outbox';
 export { ALL_COMPONENTS } from './components';
+export * as site from './site';

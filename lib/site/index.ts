@@ -1,0 +1,5 @@
+export * from './schema';
+export * from './projections';
+export * from './forwarder';
+export * from './views';
+export * from './transaction';
