@@ -12,6 +12,7 @@ import genealogyCommandSchema from '../../schemas/genealogy-command.schema.json'
 import type { CurrentOperation, DueCheck, QueueEntry, WorkstationSnapshot } from '../dispatch/engine';
 import type { ReasonNode } from '../oee/types';
 import type { ReasonKind, Workstation } from '../plant';
+import { configVersion } from '../util/config-version';
 import { ValidationError } from '../util/errors';
 import { verifiedConnection, type DashboardConnectionFacts } from './client-seal';
 
@@ -442,10 +443,7 @@ export interface TerminalConfig {
 
 /** The settings of a saved node configuration; one saved by a newer package is refused rather than guessed. */
 export function terminalSettings(config: TerminalConfig): { allowBadges: boolean } {
-  const version = config.version === undefined || config.version === '' ? TERMINAL_CONFIG_VERSION : Number(config.version);
-  if (!Number.isInteger(version) || version < 1 || version > TERMINAL_CONFIG_VERSION) {
-    throw invalid('version', 'configVersion', `configuration version ${String(config.version)} is not one this package reads (1 to ${TERMINAL_CONFIG_VERSION}); update node-red-contrib-mes`, 'operator terminal configuration');
-  }
+  configVersion(config.version, TERMINAL_CONFIG_VERSION, 'operator terminal configuration');
   return { allowBadges: config.allowBadges === true || config.allowBadges === 'true' };
 }
 

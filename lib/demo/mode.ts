@@ -1,4 +1,4 @@
-import { ValidationError } from '../util/errors';
+import { configVersion } from '../util/config-version';
 
 /**
  * The demo parts (mock ERP, demo orders) run only where the runtime says it is the demo:
@@ -19,8 +19,5 @@ export const DEMO_CONFIG_VERSION = 1;
 
 /** A node saved by a newer release cannot be read by this one; say so instead of guessing. */
 export function checkDemoConfigVersion(version: unknown): void {
-  const v = version === undefined || version === null || version === '' ? DEMO_CONFIG_VERSION : Number(version);
-  if (!Number.isInteger(v) || v < 1 || v > DEMO_CONFIG_VERSION) {
-    throw new ValidationError([{ field: 'version', rule: 'supportedVersion', message: `configuration version ${String(version)} is not one this release reads (${DEMO_CONFIG_VERSION}); update node-red-contrib-mes` }], 'demo node configuration');
-  }
+  configVersion(version, DEMO_CONFIG_VERSION, 'demo node configuration');
 }

@@ -2,3 +2,4 @@ export * from './auth';
 export * from './canonical-json';
 export * from './errors';
 export * from './json-schema';
+export * from './config-version';

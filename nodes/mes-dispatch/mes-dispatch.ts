@@ -1,7 +1,7 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import { Dispatcher, parseCommand, parseCounterSignal, type CountOutcome, type ReleaseOutcome } from '../../lib/dispatch';
 import type { StoreLease, StoredEvent } from '../../lib/store';
-import { ConflictError, ValidationError } from '../../lib/util';
+import { ConflictError, ValidationError, configVersion } from '../../lib/util';
 import type { PlantProvider } from '../mes-plant/provider';
 import { bindInput, closeAfter, reportSetupFailure, statusText, type Send, type StoreProvider } from '../shared/adapter';
 
@@ -20,6 +20,14 @@ const QUIET_COUNTS_CHECK_MS = 1000;
 export = function register(RED: NodeAPI): void {
   function DispatchNode(this: Node, config: DispatchDef) {
     RED.nodes.createNode(this, config);
+    // A configuration of a newer release is refused, not read as this one (none yet to migrate).
+    try {
+      configVersion((config as { version?: unknown }).version, 1, 'mes-dispatch configuration');
+    } catch (err) {
+      this.error((err as Error).message);
+      this.status({ fill: 'red', shape: 'ring', text: 'unsupported configuration version' });
+      return;
+    }
     const node = this;
     const storeNode = RED.nodes.getNode(config.store) as StoreProvider | null;
     const plantNode = RED.nodes.getNode(config.plant) as PlantProvider | null;

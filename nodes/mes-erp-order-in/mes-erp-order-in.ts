@@ -1,6 +1,6 @@
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
 import { fromB2mmlOperationsSchedule, fromSapProductionOrder } from '../../lib/erp';
-import { ValidationError } from '../../lib/util';
+import { ValidationError, configVersion } from '../../lib/util';
 import { bindInput } from '../shared/adapter';
 
 interface ErpOrderInDef extends NodeDef {
@@ -22,6 +22,14 @@ function parseSapBody(payload: unknown): unknown {
 export = function register(RED: NodeAPI): void {
   function ErpOrderInNode(this: Node, config: ErpOrderInDef) {
     RED.nodes.createNode(this, config);
+    // A configuration of a newer release is refused, not read as this one (none yet to migrate).
+    try {
+      configVersion((config as { version?: unknown }).version, 1, 'mes-erp-order-in configuration');
+    } catch (err) {
+      this.error((err as Error).message);
+      this.status({ fill: 'red', shape: 'ring', text: 'unsupported configuration version' });
+      return;
+    }
     const node = this;
     const dialect = config.dialect === 'b2mml' ? 'b2mml' : 'sap';
     const input = bindInput(node, async (msg, send) => {

@@ -4,7 +4,7 @@ import {
   recall, recallCsv, runBackflush, trace, traceCsv, type CommandOutcome, type GenealogyCommand, type GenealogyOptions, type GenealogyQuery,
 } from '../../lib/genealogy';
 import type { StoredEvent, StoreLease } from '../../lib/store';
-import { resolveSecret } from '../../lib/util';
+import { resolveSecret, configVersion } from '../../lib/util';
 import { bindInput, closeAfter, statusText, type Send, type StoreProvider } from '../shared/adapter';
 
 interface GenealogyDef extends NodeDef {
@@ -43,6 +43,14 @@ function replyOf(outcome: CommandOutcome): Record<string, unknown> {
 export = function register(RED: NodeAPI): void {
   function GenealogyNode(this: Node<GenealogyCredentials>, config: GenealogyDef) {
     RED.nodes.createNode(this, config);
+    // A configuration of a newer release is refused, not read as this one (none yet to migrate).
+    try {
+      configVersion((config as { version?: unknown }).version, 1, 'mes-genealogy configuration');
+    } catch (err) {
+      this.error((err as Error).message);
+      this.status({ fill: 'red', shape: 'ring', text: 'unsupported configuration version' });
+      return;
+    }
     const node = this;
     const storeNode = RED.nodes.getNode(config.store) as StoreProvider | null;
     const token = resolveSecret(node.credentials?.token);

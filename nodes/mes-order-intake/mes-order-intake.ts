@@ -1,7 +1,7 @@
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
 import { DEFAULT_MAX_BODY_BYTES, handleOrderApi, type ApiRequest } from '../../lib/orders';
 import type { StoreLease } from '../../lib/store';
-import { resolveSecret } from '../../lib/util';
+import { resolveSecret, configVersion } from '../../lib/util';
 import { bindInput, closeAfter, reportSetupFailure, statusText, type StoreProvider } from '../shared/adapter';
 
 interface OrderIntakeDef extends NodeDef {
@@ -25,6 +25,14 @@ interface HttpRequestLike {
 export = function register(RED: NodeAPI): void {
   function OrderIntakeNode(this: Node<OrderIntakeCredentials>, config: OrderIntakeDef) {
     RED.nodes.createNode(this, config);
+    // A configuration of a newer release is refused, not read as this one (none yet to migrate).
+    try {
+      configVersion((config as { version?: unknown }).version, 1, 'mes-order-intake configuration');
+    } catch (err) {
+      this.error((err as Error).message);
+      this.status({ fill: 'red', shape: 'ring', text: 'unsupported configuration version' });
+      return;
+    }
     const node = this;
     const storeNode = RED.nodes.getNode(config.store) as StoreProvider | null;
     const maxBodyBytes = Number(config.maxBodyBytes) > 0 ? Number(config.maxBodyBytes) : DEFAULT_MAX_BODY_BYTES;

@@ -13,8 +13,7 @@ const { validOrder } = require('../support/orders');
 const { plantConfig } = require('../support/dispatch');
 const { until } = require('../support/messages');
 
-// Badges are taken in demo mode only (npm start's default; flows/settings.js sets mesMode).
-helper.init(require.resolve('node-red'), { mesMode: 'demo' });
+helper.init(require.resolve('node-red'));
 
 const at = { x: 100, y: 100 };
 const OUTPUTS = ['commands', 'genealogy', 'oee', 'operation', 'queue', 'operators', 'notifications', 'selector', 'reasons'];
@@ -38,6 +37,10 @@ function flow(file) {
 
 describe('mes-operator-terminal node', function () {
   this.timeout(20000);
+  // Badges are taken in demo mode only (npm start's default; flows/settings.js sets mesMode).
+  // Settings per test, not at helper.init: every test file calls init when mocha loads it.
+  before(() => helper.settings({ mesMode: 'demo' }));
+  after(() => helper.settings({ mesMode: undefined }));
   beforeEach((done) => { helper.startServer(done); });
   afterEach(async () => {
     await helper.unload();

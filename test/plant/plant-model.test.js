@@ -121,7 +121,12 @@ describe('plant model: a fourth workstation added in the editor, driven over OPC
       await new Promise((r) => setTimeout(r, 150)); // one PLC cycle: the OPC UA sampling interval is 250 ms
     }
     const reported = () => events('quantity.reported', 'WS-40').filter((e) => e.orderId === 'PO-WS40');
-    await waitFor(() => reported().reduce((sum, e) => sum + (e.payload.goodQuantity || 0), 0) >= 10, 'two batches of 5 reported');
+    await waitFor(() => reported().reduce((sum, e) => sum + (e.payload.goodQuantity || 0), 0) >= 10, 'two batches of 5 reported', 60000).catch((err) => {
+      // what the MES did with the counts instead, for whoever reads the failure
+      const seen = feed.received.filter((m) => m.topic.startsWith(`${LINE}/WS-40/`)).map((m) => `${m.body.type} ${JSON.stringify(m.body.payload).slice(0, 160)}`);
+      err.message += `\nWS-40 events: ${seen.join('\n')}`;
+      throw err;
+    });
     // The last counts have reached the MES (the machine table comes from the same signals) before the operator completes.
     await waitFor(() => {
       const table = feed.received.filter((m) => m.topic === 'mes-test/link-out-machine-table').map((m) => m.body).pop();
