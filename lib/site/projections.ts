@@ -1,19 +1,11 @@
 import type { PoolClient } from 'pg';
+import type { StoredEvent } from '../store';
 
 /** An event of a line's log as the site holds it: the line's row plus where it happened. */
-export interface SiteEvent {
+export interface SiteEvent extends Omit<StoredEvent, 'payload'> {
   site: string;
   area: string | null;
   line: string;
-  seq: number;
-  eventId: string;
-  eventTime: string;
-  recordedTime: string;
-  type: string;
-  orderId: string | null;
-  operationKey: string | null;
-  workstation: string | null;
-  actor: string | null;
   /** The payload as the line stored it (JSON text). */
   payload: string;
 }

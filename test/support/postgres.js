@@ -3,11 +3,11 @@
 // `pg_config --bindir`, else /usr/lib/postgresql/*/bin, else /usr/local/bin. PostgreSQL refuses to
 // run as root: as root the cluster runs as the `postgres` OS user if there is one, else `nobody`.
 const fs = require('node:fs');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { execFileSync, spawnSync } = require('node:child_process');
 const { Pool } = require('pg');
+const { freePort } = require('./runtime');
 
 function findBinDir() {
   const candidates = [];
@@ -39,17 +39,6 @@ function clusterUser() {
   throw new Error('running as root, and neither a postgres nor a nobody OS user exists to run PostgreSQL as');
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function startPostgres() {
   const bin = findBinDir();
