@@ -30,12 +30,17 @@ const loopbackOnly = {
   socket: (socket, next) => (isLoopback(socket.handshake.address) ? next() : next(new Error('the dashboards need a login (MES_DASHBOARD_USERS) to be used from another machine'))),
 };
 const dashboardGuard = dashboardLogin || loopbackOnly;
+// The front door (scripts/start.js, SECURITY.md): cross-origin requests are refused unless their
+// origin is in MES_CORS_ORIGINS; on loopback without a login only the MES's own host names answer.
+const { parseOrigins } = require('../dist/lib/util');
+const corsOrigins = parseOrigins(process.env.MES_CORS_ORIGINS);
+const port = Number(process.env.PORT) || 1880;
 // Demo mode (npm start's default) runs the demo parts: simulated PLC, mock ERP, demo orders.
 // MES_MODE=plant runs none of them (README "Running a plant").
 const mesMode = process.env.MES_MODE === 'plant' ? 'plant' : 'demo';
 
 module.exports = {
-  uiPort: Number(process.env.PORT) || 1880,
+  uiPort: port,
   uiHost: host,
   userDir,
   flowFile: process.env.MES_FLOW_FILE || path.join(__dirname, 'flows.json'),
@@ -43,7 +48,11 @@ module.exports = {
   // user directory's credentials file when secrets are typed into the editor.
   credentialSecret: process.env.MES_CREDENTIAL_SECRET || false,
   flowFilePretty: true,
-  httpAdminRoot: editorEnabled ? '/' : false,
+  // The editor and its admin API live under /admin, so that nothing of theirs (their CORS
+  // included) covers the MES endpoints under /mes.
+  httpAdminRoot: editorEnabled ? '/admin' : false,
+  httpNodeCors: corsOrigins.length > 0 ? { origin: corsOrigins, methods: 'GET,POST', allowedHeaders: 'Authorization,Content-Type,X-MES-Actor' } : undefined,
+  mesFrontDoor: { port, loopbackOnly: loopback.has(host) && !hasAdminLogin && !dashboardLogin, allowedOrigins: corsOrigins },
   adminAuth: hasAdminLogin ? {
     type: 'credentials',
     users: [{ username: adminUser, password: adminPasswordHash, permissions: '*' }],

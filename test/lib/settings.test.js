@@ -26,7 +26,7 @@ describe('npm start settings', () => {
     assert.equal(s.uiHost, '127.0.0.1');
     assert.equal(s.uiPort, 1880);
     assert.equal(s.adminAuth, undefined);
-    assert.equal(s.httpAdminRoot, '/');
+    assert.equal(s.httpAdminRoot, '/admin', 'the editor is off / so that its CORS never covers /mes');
   });
 
   it('without admin credentials but exposed with MES_HOST, switches the editor off', () => {

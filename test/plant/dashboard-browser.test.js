@@ -4,7 +4,7 @@
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { startRuntime, freePort, repoRoot } = require('../support/runtime');
+const { startRuntime, freePort, repoRoot, adminUrl } = require('../support/runtime');
 const { waitFor, seedWithEarlyStop } = require('../support/plant');
 const { deployWith, plantOf, ALWAYS_PLANNED_SHIFTS } = require('../support/flows');
 const { launchChromium } = require('../support/browser');
@@ -99,7 +99,7 @@ describe('dashboards in headless chromium', function () {
 
   it('shows the plant model in the editor, edited with lists, not JSON', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    await page.goto(`${runtime.url}/`);
+    await page.goto(`${adminUrl(runtime)}/`);
     await page.waitForFunction(() => globalThis.RED && globalThis.RED.nodes && globalThis.RED.nodes.node('plant'), null, { timeout: 60000 });
     await page.evaluate(() => globalThis.RED.editor.editConfig('', 'mes-plant', 'plant'));
     await page.locator('#mes-plant-tabs').getByText('Workstations').click();
