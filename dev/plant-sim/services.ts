@@ -70,7 +70,8 @@ export async function startPlantServices(env: NodeJS.ProcessEnv, userDir: string
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mqtt = require('mqtt') as typeof import('mqtt');
     const client = mqtt.connect(config.mqttUrl, { clientId: `mes-plc-sim-${process.pid}`, reconnectPeriod: 2000 });
-    const simulator = await startPlcSimulator({ config, pkiFolder: path.join(userDir, 'opcua-pki'), mqtt: client });
+    const writer = env.MES_PLC_SIM_USER && env.MES_PLC_SIM_PASSWORD ? { user: env.MES_PLC_SIM_USER, password: env.MES_PLC_SIM_PASSWORD } : undefined;
+    const simulator = await startPlcSimulator({ config, pkiFolder: path.join(userDir, 'opcua-pki'), mqtt: client, writer });
     services.simulator = {
       endpoint: simulator.endpoint,
       async stop() {
