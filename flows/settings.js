@@ -5,11 +5,11 @@ const path = require('node:path');
 
 const repoRoot = path.join(__dirname, '..');
 // bcryptjs comes with Node-RED's editor API, which hashes admin passwords the same way.
-const requireFromNodeRed = (name) => require(require.resolve(name, { paths: [path.dirname(require.resolve('@node-red/editor-api/package.json'))] }));
+const bcryptPath = require.resolve('bcryptjs', { paths: [path.dirname(require.resolve('@node-red/editor-api/package.json'))] });
 const userDir = process.env.MES_USER_DIR || path.join(repoRoot, '.node-red');
 const adminUser = process.env.MES_ADMIN_USER;
 const adminPasswordHash = process.env.MES_ADMIN_PASSWORD_HASH ||
-  (process.env.MES_ADMIN_PASSWORD ? requireFromNodeRed('bcryptjs').hashSync(process.env.MES_ADMIN_PASSWORD, 10) : undefined);
+  (process.env.MES_ADMIN_PASSWORD ? require(bcryptPath).hashSync(process.env.MES_ADMIN_PASSWORD, 10) : undefined);
 const hasAdminLogin = Boolean(adminUser && adminPasswordHash);
 const loopback = new Set(['127.0.0.1', 'localhost', '::1']);
 // Without an admin login the runtime listens on loopback only, so the editor is never open to the
@@ -18,9 +18,11 @@ const host = process.env.MES_HOST || (hasAdminLogin ? '0.0.0.0' : '127.0.0.1');
 const editorEnabled = hasAdminLogin || loopback.has(host);
 // Dashboard login (README "Dashboard access"): basic authentication over the dashboards' pages and
 // their live connection when MES_DASHBOARD_USERS is set; every operator action then carries the user.
+// Passwords are checked in a worker thread, so that a burst of logins never stalls the MES.
 const { dashboardAuth, parseDashboardUsers } = require('../dist/lib/dashboard/auth');
+const { workerHashCheck } = require('../dist/lib/dashboard/hash-worker');
 const dashboardLogin = process.env.MES_DASHBOARD_USERS
-  ? dashboardAuth(parseDashboardUsers(process.env.MES_DASHBOARD_USERS), (password, hash) => requireFromNodeRed('bcryptjs').compareSync(password, hash))
+  ? dashboardAuth(parseDashboardUsers(process.env.MES_DASHBOARD_USERS), workerHashCheck(bcryptPath))
   : undefined;
 // Without a login the dashboards answer loopback only: a badge typed at a page is who acts, which
 // is for the demo on this machine, never for a browser elsewhere on the network.

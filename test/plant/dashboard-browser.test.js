@@ -32,7 +32,7 @@ describe('dashboards in headless chromium', function () {
         MES_PLC_SIM_SEED: String(seedWithEarlyStop('WS-10', 4)),
         MES_OEE_MICRO_STOP_SECONDS: '5',
         // anna: a plain demo password; sam: a bcrypt hash of "sam-secret"
-        MES_DASHBOARD_USERS: 'anna:anna-secret,sam:$2b$10$i0GLBJ6SGEtdQ77Z26tTR.VIyRNdWTJemVaTkcXk61IuVjwxykGOW',
+        MES_DASHBOARD_USERS: 'anna:$2b$04$Ec.33szcHlcKyFP2T1dXq.Ui5sb9GUukSbXEVF6l1cuBocZDd9JEC,sam:$2b$10$i0GLBJ6SGEtdQ77Z26tTR.VIyRNdWTJemVaTkcXk61IuVjwxykGOW',
       },
     });
     // A calendar without breaks, so OEE has planned time whenever the test runs; and a fourth
