@@ -71,4 +71,55 @@ startPlantServices(process.env, userDir, JSON.parse(fs.readFileSync(flowFile, 'u
   console.error(`The demo plant could not start: ${err.message}`);
   process.exit(1);
 });
+installFrontDoor(require(settingsFile).mesFrontDoor);
 require('node-red/red.js');
+
+/**
+ * The front door (SECURITY.md): Node-RED 4 offers no hook before its editor API's CORS answer or
+ * the http in nodes' raw-body capture, and no setting for the server's timeouts. So the one HTTP
+ * server Node-RED creates is created here, with the limits of HTTP_SERVER_LIMITS, and every
+ * request passes the origin and host checks and the order API's token and size checks first.
+ */
+function installFrontDoor(options) {
+  const http = require('node:http');
+  const { frontDoorRefusal, allowedOrigin, HTTP_SERVER_LIMITS, DEFAULT_MAX_CONNECTIONS } = require('../dist/lib/util');
+  const { refuseBeforeBody } = require('../dist/lib/orders');
+  const answer = (res, statusCode, headers, body) => {
+    // Connection: close, so that a refused body is not read to its end.
+    res.writeHead(statusCode, { 'Content-Type': 'application/json; charset=utf-8', Connection: 'close', ...headers });
+    res.end(JSON.stringify(body));
+  };
+  const createServer = http.createServer;
+  http.createServer = function mesServer(...args) {
+    http.createServer = createServer;
+    const listener = args.find((arg) => typeof arg === 'function');
+    const server = createServer({ ...HTTP_SERVER_LIMITS }, (req, res) => {
+      const refusal = frontDoorRefusal(req, options);
+      if (refusal) return answer(res, refusal.statusCode, {}, refusal.body);
+      // Access-Control-Allow-Origin only ever names a configured origin, never '*' (the editor API's default).
+      const setHeader = res.setHeader;
+      res.setHeader = function corsAware(name, value) {
+        if (String(name).toLowerCase() !== 'access-control-allow-origin') return setHeader.call(this, name, value);
+        const origin = allowedOrigin(req.headers.origin, options.allowedOrigins);
+        return origin ? setHeader.call(this, name, origin) : this;
+      };
+      if (req.url.startsWith('/mes/')) {
+        const early = refuseBeforeBody(req);
+        if (early) return answer(res, early.statusCode, early.headers, early.body);
+      }
+      return listener(req, res);
+    });
+    // WebSocket upgrades (editor comms, dashboard live connections) pass the same origin and host checks.
+    const emit = server.emit;
+    server.emit = function frontDoorEmit(event, req, socket, ...rest) {
+      if (event === 'upgrade' && frontDoorRefusal(req, options)) {
+        socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return true;
+      }
+      return emit.call(this, event, req, socket, ...rest);
+    };
+    server.keepAliveTimeout = HTTP_SERVER_LIMITS.keepAliveTimeout;
+    server.maxConnections = Number(process.env.MES_HTTP_MAX_CONNECTIONS) || DEFAULT_MAX_CONNECTIONS;
+    return server;
+  };
+}

@@ -5,9 +5,10 @@
  * a plant's PLC; nothing in the flows knows it is simulated.
  */
 import * as path from 'node:path';
-import { DataType, OPCUACertificateManager, OPCUAServer, StatusCodes, nodesets } from 'node-opcua';
+import { DataType, OPCUACertificateManager, OPCUAServer, PermissionType, StatusCodes, WellKnownRoles, makeRoles, nodesets } from 'node-opcua';
 import type { UAVariable } from 'node-opcua';
 import type { MqttClient } from 'mqtt';
+import { secretsEqual } from '../../lib/util';
 import { isa95Topic, opcuaNodeId, PlantConfig } from './config';
 import { LineSimulator, MachineTags, TagChange, TagName, tagNames } from './schedule';
 
@@ -30,7 +31,15 @@ export interface PlcSimulatorOptions {
   /** Also publish tag changes to this MQTT client, under site/area/line/workstation/plc/<tag>. */
   mqtt?: MqttClient;
   startMs?: number;
+  /** The one user allowed to write tags (MES_PLC_SIM_USER / MES_PLC_SIM_PASSWORD); anonymous clients only read. */
+  writer?: { user: string; password: string };
 }
+
+/** Anonymous clients browse and read; only the signed-in writer may change a tag, as on a real PLC. */
+const TAG_PERMISSIONS = [
+  { roleId: WellKnownRoles.Anonymous, permissions: PermissionType.Browse | PermissionType.Read | PermissionType.ReadRolePermissions },
+  { roleId: WellKnownRoles.AuthenticatedUser, permissions: PermissionType.Browse | PermissionType.Read | PermissionType.ReadRolePermissions | PermissionType.Write },
+];
 
 export interface RunningSimulator {
   endpoint: string;
@@ -69,6 +78,10 @@ export async function startPlcSimulator(options: PlcSimulatorOptions): Promise<R
     serverCertificateManager,
     buildInfo: { productName: 'node-red-contrib-mes line simulator', manufacturerName: 'node-red-contrib-mes' },
     allowAnonymous: true,
+    userManager: {
+      isValidUser: (user: string, password: string) => Boolean(options.writer && user === options.writer.user && secretsEqual(password, options.writer.password)),
+      getUserRoles: () => makeRoles([WellKnownRoles.AuthenticatedUser]),
+    },
   });
   await server.initialize();
   const addressSpace = server.engine.addressSpace;
@@ -88,6 +101,7 @@ export async function startPlcSimulator(options: PlcSimulatorOptions): Promise<R
         nodeId: ownStringId(opcuaNodeId(config, ws.id, tag)),
         dataType: DataType[dataTypes[tag]],
         minimumSamplingInterval: 100,
+        rolePermissions: TAG_PERMISSIONS,
       });
       variable.setValueFromSource({ dataType: dataTypes[tag], value: initial[ws.id][tag] }, StatusCodes.Good, new Date());
       variables.set(`${ws.id}/${tag}`, variable);

@@ -298,6 +298,13 @@ export class OeeEngine {
 
   private setState(ws: WorkstationState, t: number, state: TrackedState, faultCode: string | null): void {
     if (state === ws.state && faultCode === ws.faultCode) return; // a repeat: nothing changes
+    if (state === ws.state && ws.faultCode === null) {
+      // The fault code of this stop, arriving after its state (PLCs update the two tags apart):
+      // it belongs to the open stop and its downtime, which is not split.
+      ws.faultCode = faultCode;
+      if (ws.downtimeId !== null) ws.downtimes[ws.downtimeId].faultCode = faultCode;
+      return;
+    }
     this.closeAndOpen(ws, t, state, faultCode);
   }
 

@@ -75,7 +75,8 @@ export class OeeRepository {
     this.clearJournal = db.prepare('DELETE FROM oee_signal_journal WHERE line = ?');
     this.insertDowntime = db.prepare(`INSERT OR IGNORE INTO oee_downtime
       (downtime_id, line, workstation, start_time, machine_state, fault_code, order_id, operation_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
-    this.endDowntime = db.prepare('UPDATE oee_downtime SET end_time = ?, seconds = ? WHERE downtime_id = ?');
+    // The fault code too: one that arrived after the downtime had started is known only by its end.
+    this.endDowntime = db.prepare('UPDATE oee_downtime SET end_time = ?, seconds = ?, fault_code = COALESCE(fault_code, ?) WHERE downtime_id = ?');
     this.insertDowntimeShift = db.prepare(`INSERT INTO oee_downtime_shift (downtime_id, shift_id, day, workstation, planned_seconds) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT(downtime_id, shift_id) DO UPDATE SET planned_seconds = excluded.planned_seconds`);
     this.upsertSummary = db.prepare(`INSERT INTO oee_shift_summary
@@ -137,7 +138,7 @@ export class OeeRepository {
       case 'downtime-ended': {
         const d = op.downtime;
         const seconds = (d.end! - d.start) / 1000;
-        this.endDowntime.run(iso(d.end!), seconds, d.id);
+        this.endDowntime.run(iso(d.end!), seconds, d.faultCode, d.id);
         return s.appendEvent({
           type: 'oee.downtime.ended', eventTime: iso(d.end!), workstation: d.workstation, orderId: op.orderId, operationKey: op.operationKey,
           payload: { line: this.line, downtimeId: d.id, state: d.state, faultCode: d.faultCode, start: iso(d.start), end: iso(d.end!), seconds, reason: d.reason },

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { MesStore, StoredEvent } from '../store';
 import { bearerToken, secretsEqual } from '../util/auth';
-import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../util/errors';
+import { bounded, ConflictError, NotFoundError, ValidationError, type FieldError } from '../util/errors';
+import { jsonStructureError } from '../util/json-scan';
 import { cancelOrder, getOrderProgress, submitOrder } from './intake';
 import { parseCancelRequest, parseProductionOrder } from './validate';
 
@@ -36,6 +38,9 @@ export interface ApiResult {
   error?: Error;
 }
 
+/** The parts of a request known before its body is read. */
+export type ApiRequestHead = Pick<ApiRequest, 'method' | 'headers'>;
+
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const ACTOR_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@:-]{0,99}$/;
 const ORDER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$/;
@@ -51,12 +56,12 @@ function refused(statusCode: number, error: string, errors: FieldError[], except
   return { response: json(statusCode, { error, errors }, headers), error: err };
 }
 
-function header(req: ApiRequest, name: string): string | undefined {
+function header(req: Pick<ApiRequest, 'headers'>, name: string): string | undefined {
   const value = req.headers[name] ?? req.headers[name.toLowerCase()];
   return Array.isArray(value) ? value[0] : value;
 }
 
-function authenticate(req: ApiRequest, config: ApiConfig): Role | ApiResult {
+function authenticate(req: Pick<ApiRequest, 'headers'>, config: ApiConfig): Role | ApiResult {
   if (!config.token) {
     return refused(503, 'notConfigured', [{ field: 'Authorization', rule: 'apiTokenConfigured', message: 'the MES order API has no token configured (set MES_API_TOKEN); every request is refused' }]);
   }
@@ -73,6 +78,10 @@ function authenticate(req: ApiRequest, config: ApiConfig): Role | ApiResult {
   return refused(401, 'unauthorized', [{ field: 'Authorization', rule: 'bearerToken', message: 'the bearer token is not valid' }], undefined, challenge);
 }
 
+function tooLarge(size: number | string, config: ApiConfig): ApiResult {
+  return refused(413, 'payloadTooLarge', [{ field: '', rule: 'maxBodyBytes', message: `the body has ${bounded(String(size))} bytes; the limit is ${config.maxBodyBytes}` }]);
+}
+
 function bodyBytes(req: ApiRequest): number {
   if (Buffer.isBuffer(req.body)) return req.body.length;
   if (typeof req.body === 'string') return Buffer.byteLength(req.body, 'utf8');
@@ -84,9 +93,7 @@ function bodyBytes(req: ApiRequest): number {
 /** Parses the body as JSON, or returns the refusal; an already parsed object passes through. */
 function readJsonBody(req: ApiRequest, config: ApiConfig, required: boolean): { value: unknown } | ApiResult {
   const size = bodyBytes(req);
-  if (size > config.maxBodyBytes) {
-    return refused(413, 'payloadTooLarge', [{ field: '', rule: 'maxBodyBytes', message: `the body has ${size} bytes; the limit is ${config.maxBodyBytes}` }]);
-  }
+  if (size > config.maxBodyBytes) return tooLarge(size, config);
   const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : req.body;
   if (typeof raw !== 'string') return { value: raw };
   if (raw.trim() === '') {
@@ -95,13 +102,16 @@ function readJsonBody(req: ApiRequest, config: ApiConfig, required: boolean): { 
   }
   const contentType = (header(req, 'content-type') ?? '').toLowerCase();
   if (!/^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/.test(contentType)) {
-    return refused(400, 'invalidRequest', [{ field: 'Content-Type', rule: 'contentType', message: `must be application/json, not '${contentType || '(none)'}'` }]);
+    return refused(400, 'invalidRequest', [{ field: 'Content-Type', rule: 'contentType', message: `must be application/json, not '${bounded(contentType) || '(none)'}'` }]);
   }
+  let value: unknown;
   try {
-    return { value: JSON.parse(raw) };
+    value = JSON.parse(raw);
   } catch (err) {
-    return refused(400, 'invalidRequest', [{ field: '', rule: 'json', message: `the body is not valid JSON: ${(err as Error).message}` }]);
+    return refused(400, 'invalidRequest', [{ field: '', rule: 'json', message: `the body is not valid JSON: ${bounded((err as Error).message)}` }]);
   }
+  const structure = jsonStructureError(raw);
+  return structure ? refused(400, 'invalidRequest', [structure]) : { value };
 }
 
 function actorOf(req: ApiRequest, role: Role): string | ApiResult {
@@ -113,11 +123,29 @@ function actorOf(req: ApiRequest, role: Role): string | ApiResult {
   return `${role}:${declared}`;
 }
 
+/** An unexpected exception: answered 500 with an id that the log line carries too, never with its text. */
+export class InternalApiError extends Error {
+  readonly errorId: string;
+  constructor(cause: unknown) {
+    const errorId = randomUUID();
+    super(`order API: unexpected error ${errorId}: ${bounded(cause instanceof Error ? cause.stack ?? cause.message : String(cause), 4000)}`);
+    this.name = 'InternalApiError';
+    this.errorId = errorId;
+  }
+}
+
 function failure(err: unknown): ApiResult {
   if (err instanceof ValidationError) return { response: json(400, { error: 'invalidRequest', errors: err.errors }), error: err };
-  if (err instanceof ConflictError) return { response: json(409, { error: 'conflict', conflicts: err.conflicts }), error: err };
-  if (err instanceof NotFoundError) return { response: json(404, { error: 'notFound', message: err.message }), error: err };
-  throw err;
+  if (err instanceof ConflictError) return { response: json(409, { error: 'conflict', errors: err.conflicts, conflicts: err.conflicts }), error: err };
+  if (err instanceof NotFoundError) {
+    const message = bounded(err.message);
+    return { response: json(404, { error: 'notFound', errors: [{ field: 'orderId', rule: 'exists', message }], message }), error: err };
+  }
+  const internal = new InternalApiError(err);
+  return {
+    response: json(500, { error: 'internalError', errorId: internal.errorId, errors: [{ field: '', rule: 'internal', message: `the MES could not answer; the log has error ${internal.errorId}` }] }),
+    error: internal,
+  };
 }
 
 function isResult(value: unknown): value is ApiResult {
@@ -143,7 +171,7 @@ export async function handleOrderApi(store: MesStore, req: ApiRequest, config: A
   if (isResult(role)) return role;
   const route = routeOf(req);
   if (!route) {
-    return refused(405, 'methodNotAllowed', [{ field: '', rule: 'route', message: `${req.method} ${req.path} is not part of the order API` }]);
+    return refused(405, 'methodNotAllowed', [{ field: '', rule: 'route', message: `${bounded(req.method)} ${bounded(req.path)} is not part of the order API` }]);
   }
   const orderId = req.params.orderId;
   if (orderId !== undefined && !ORDER_ID_PATTERN.test(orderId)) {
@@ -176,4 +204,42 @@ export async function handleOrderApi(store: MesStore, req: ApiRequest, config: A
   } catch (err) {
     return failure(err);
   }
+}
+
+/** The order APIs of the running flows (one per mes-order-intake node), for checks made before a body is read. */
+const registered = new Set<ApiConfig>();
+
+/** Called by each mes-order-intake node; the returned function removes it again (on close). */
+export function registerOrderApi(config: ApiConfig): () => void {
+  registered.add(config);
+  return () => { registered.delete(config); };
+}
+
+const WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Authentication and the size limit, decided from the headers before the body is read: the
+ * answer to send instead of reading it, or undefined to go on. A request no registered order API
+ * accepts is refused with that API's own answer; a body without a declared length is refused
+ * (411), so the declared length bounds what is read.
+ */
+export function refuseBeforeBody(req: ApiRequestHead, configs: Iterable<ApiConfig> = registered): ApiResponse | undefined {
+  if (!WITH_BODY.has(req.method.toUpperCase())) return undefined;
+  let firstRefusal: ApiResult | undefined;
+  let accepting: ApiConfig | undefined;
+  for (const config of configs) {
+    const role = authenticate(req, config);
+    if (!isResult(role)) {
+      accepting = config;
+      break;
+    }
+    firstRefusal ??= role;
+  }
+  if (!accepting) return firstRefusal?.response;
+  const declared = header(req, 'content-length');
+  if (declared === undefined) {
+    if (header(req, 'transfer-encoding') === undefined) return undefined;
+    return refused(411, 'lengthRequired', [{ field: 'Content-Length', rule: 'required', message: 'a request body needs a Content-Length header' }]).response;
+  }
+  return Number(declared) > accepting.maxBodyBytes ? tooLarge(declared, accepting).response : undefined;
 }

@@ -90,7 +90,7 @@ export class PlcSignalMapper {
 
   /**
    * One tag change → the machine signal it makes, or null when it completes none yet (a fault
-   * code alone, the first of two counters). Throws a ValidationError naming the field for an
+   * code while not faulted, the first of two counters). Throws a ValidationError naming the field for an
    * address the plant does not read or a garbled value; nothing is kept then.
    */
   read(address: string, value: unknown, time: unknown, now = Date.now()): MachineSignal | null {
@@ -110,8 +110,12 @@ export class PlcSignalMapper {
       case 'faultCode': {
         if (value !== null && typeof value !== 'string' && typeof value !== 'number') refuse('payload', 'faultCode', `fault code of ${place.workstation} must be text, a number or null`);
         // 0 and '' are what PLCs report for "no fault".
-        row.faultCode = value === null || value === 0 || value === '' ? null : String(value);
+        const faultCode = value === null || value === 0 || value === '' ? null : String(value);
+        const changed = faultCode !== row.faultCode;
+        row.faultCode = faultCode;
         row.updated = at;
+        // A code that arrives after its 'faulted' state is that fault's: the state goes again, with it.
+        if (changed && faultCode !== null && row.state === 'faulted') return { workstation: place.workstation, time: at, state: 'faulted', faultCode };
         return null;
       }
       default: {

@@ -7,6 +7,19 @@ export interface FieldError {
   message: string;
 }
 
+/** Longest field name or message text an error answer or log line echoes from the input. */
+const MAX_ECHO = 200;
+
+/** Cuts a text that goes into an error answer or a log line to `max` characters. */
+export function bounded(text: string, max = MAX_ECHO): string {
+  return text.length > max ? `${text.slice(0, max)}… (${text.length} characters)` : text;
+}
+
+/** The same error with its field and message bounded, so that a huge key or value is never echoed whole. */
+export function boundedFieldError(error: FieldError): FieldError {
+  return { field: bounded(error.field), rule: bounded(error.rule), message: bounded(error.message) };
+}
+
 /**
  * The text Catch nodes see: the first few broken rules by field, then the rule names, so that a
  * flow can tell `exceedsInput` from `operatorNotSignedOn` from the message alone.
@@ -22,9 +35,10 @@ function describeAll(errors: FieldError[]): string {
 export class ValidationError extends Error {
   readonly errors: FieldError[];
   constructor(errors: FieldError[], subject = 'input') {
-    super(`invalid ${subject}: ${describeAll(errors)}`);
+    const shown = errors.map(boundedFieldError);
+    super(`invalid ${subject}: ${describeAll(shown)}`);
     this.name = 'ValidationError';
-    this.errors = errors;
+    this.errors = shown;
   }
 }
 
@@ -32,9 +46,10 @@ export class ValidationError extends Error {
 export class ConflictError extends Error {
   readonly conflicts: FieldError[];
   constructor(conflicts: FieldError[]) {
-    super(`conflict: ${describeAll(conflicts)}`);
+    const shown = conflicts.map(boundedFieldError);
+    super(`conflict: ${describeAll(shown)}`);
     this.name = 'ConflictError';
-    this.conflicts = conflicts;
+    this.conflicts = shown;
   }
 }
 

@@ -27,6 +27,10 @@ function describe(error: ErrorObject): FieldError {
       return { field: fieldPath(error.instancePath, String(params.additionalProperty)), rule: 'additionalProperties', message: 'is not a known property' };
     case 'enum':
       return { field: fieldPath(error.instancePath), rule: 'enum', message: `must be one of ${(params.allowedValues as unknown[]).join(', ')}` };
+    case 'multipleOf':
+      return params.multipleOf === 1
+        ? { field: fieldPath(error.instancePath), rule: 'wholeNumber', message: 'must be a whole number for a unit of count (PCE, EA, PC, SET, BOX)' }
+        : { field: fieldPath(error.instancePath), rule: 'multipleOf', message: error.message ?? 'multipleOf' };
     case 'formatMinimum':
       return { field: fieldPath(error.instancePath), rule: 'notBefore', message: `must not be before ${String(params.limit)}` };
     default:

@@ -1,5 +1,5 @@
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
-import { DEFAULT_MAX_BODY_BYTES, handleOrderApi, type ApiRequest } from '../../lib/orders';
+import { DEFAULT_MAX_BODY_BYTES, handleOrderApi, registerOrderApi, type ApiRequest } from '../../lib/orders';
 import type { StoreLease } from '../../lib/store';
 import { resolveSecret, configVersion } from '../../lib/util';
 import { bindInput, closeAfter, reportSetupFailure, statusText, type StoreProvider } from '../shared/adapter';
@@ -41,6 +41,8 @@ export = function register(RED: NodeAPI): void {
       supervisorToken: resolveSecret(node.credentials?.supervisorToken),
       maxBodyBytes,
     };
+    // The front door (scripts/start.js) checks the token and the size against this before a body is read.
+    const unregister = registerOrderApi(apiConfig);
     let lease: StoreLease | undefined;
     try {
       if (!storeNode) throw new Error(RED._('mes-order-intake.errors.noStore'));
@@ -83,6 +85,7 @@ export = function register(RED: NodeAPI): void {
 
     node.on('close', (done: () => void) => {
       closeAfter([input.settle()], () => {
+        unregister();
         lease?.release();
         lease = undefined;
       }, done);

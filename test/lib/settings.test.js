@@ -26,7 +26,7 @@ describe('npm start settings', () => {
     assert.equal(s.uiHost, '127.0.0.1');
     assert.equal(s.uiPort, 1880);
     assert.equal(s.adminAuth, undefined);
-    assert.equal(s.httpAdminRoot, '/');
+    assert.equal(s.httpAdminRoot, '/admin', 'the editor is off / so that its CORS never covers /mes');
   });
 
   it('without admin credentials but exposed with MES_HOST, switches the editor off', () => {
@@ -45,13 +45,13 @@ describe('npm start settings', () => {
     assert.notEqual(s.adminAuth.users[0].password, 'correct horse');
   });
 
-  it('with MES_DASHBOARD_USERS puts both dashboards, pages and live connections, behind the login', () => {
-    const s = loadSettings({ MES_DASHBOARD_USERS: 'anna:secret' });
+  it('with MES_DASHBOARD_USERS puts both dashboards, pages and live connections, behind the login', async () => {
+    const s = loadSettings({ MES_DASHBOARD_USERS: 'anna:$2b$04$Ec.33szcHlcKyFP2T1dXq.Ui5sb9GUukSbXEVF6l1cuBocZDd9JEC' });
     for (const part of [s.dashboard, s.ui]) {
       assert.equal(typeof part.middleware, 'function');
       assert.equal(typeof part.ioMiddleware, 'function');
       let refused;
-      part.ioMiddleware({ data: {}, request: { headers: {} }, handshake: { xdomain: false }, disconnect() {} }, (err) => { refused = err; });
+      await part.ioMiddleware({ data: {}, request: { headers: {} }, handshake: { xdomain: false }, disconnect() {} }, (err) => { refused = err; });
       assert.ok(refused instanceof Error, 'a socket without credentials is refused');
     }
   });

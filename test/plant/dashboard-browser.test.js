@@ -4,7 +4,7 @@
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { startRuntime, freePort, repoRoot } = require('../support/runtime');
+const { startRuntime, freePort, repoRoot, adminUrl } = require('../support/runtime');
 const { waitFor, seedWithEarlyStop } = require('../support/plant');
 const { deployWith, plantOf, ALWAYS_PLANNED_SHIFTS } = require('../support/flows');
 const { launchChromium } = require('../support/browser');
@@ -32,7 +32,7 @@ describe('dashboards in headless chromium', function () {
         MES_PLC_SIM_SEED: String(seedWithEarlyStop('WS-10', 4)),
         MES_OEE_MICRO_STOP_SECONDS: '5',
         // anna: a plain demo password; sam: a bcrypt hash of "sam-secret"
-        MES_DASHBOARD_USERS: 'anna:anna-secret,sam:$2b$10$i0GLBJ6SGEtdQ77Z26tTR.VIyRNdWTJemVaTkcXk61IuVjwxykGOW',
+        MES_DASHBOARD_USERS: 'anna:$2b$04$Ec.33szcHlcKyFP2T1dXq.Ui5sb9GUukSbXEVF6l1cuBocZDd9JEC,sam:$2b$10$i0GLBJ6SGEtdQ77Z26tTR.VIyRNdWTJemVaTkcXk61IuVjwxykGOW',
       },
     });
     // A calendar without breaks, so OEE has planned time whenever the test runs; and a fourth
@@ -99,7 +99,7 @@ describe('dashboards in headless chromium', function () {
 
   it('shows the plant model in the editor, edited with lists, not JSON', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    await page.goto(`${runtime.url}/`);
+    await page.goto(`${adminUrl(runtime)}/`);
     await page.waitForFunction(() => globalThis.RED && globalThis.RED.nodes && globalThis.RED.nodes.node('plant'), null, { timeout: 60000 });
     await page.evaluate(() => globalThis.RED.editor.editConfig('', 'mes-plant', 'plant'));
     await page.locator('#mes-plant-tabs').getByText('Workstations').click();

@@ -4,7 +4,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { startRuntime, repoRoot } = require('../support/runtime');
+const { startRuntime, repoRoot, adminUrl } = require('../support/runtime');
 const { waitFor } = require('../support/plant');
 
 const BUILT_IN = new Set(['tab', 'subflow', 'group', 'junction']);
@@ -37,7 +37,7 @@ describe('shipped and example flows in a real Node-RED', function () {
   after(async () => { if (runtime) await runtime.stop(); });
 
   it('registers every node type that a shipped or example flow uses', async () => {
-    const res = await fetch(`${runtime.url}/nodes`, { headers: { accept: 'application/json' } });
+    const res = await fetch(`${adminUrl(runtime)}/nodes`, { headers: { accept: 'application/json' } });
     assert.equal(res.status, 200);
     const sets = await res.json();
     const failed = sets.filter((s) => s.err).map((s) => `${s.id}: ${s.err}`);
@@ -57,7 +57,7 @@ describe('shipped and example flows in a real Node-RED', function () {
   for (const file of flowFiles.slice(1)) {
     it(`deploys and starts ${path.relative(repoRoot, file)}`, async () => {
       const before = (runtime.output().match(/Started flows/g) || []).length;
-      const res = await fetch(`${runtime.url}/flows`, {
+      const res = await fetch(`${adminUrl(runtime)}/flows`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'Node-RED-API-Version': 'v2', 'Node-RED-Deployment-Type': 'full' },
         body: JSON.stringify({ flows: asDeployable(read(file)) }),

@@ -2,16 +2,17 @@
 // test tab that taps link outs of the shipped flows (to MQTT topics mes-test/<name>) and lets a
 // test send into their link ins over HTTP (POST /mes-test/<name>).
 const assert = require('node:assert/strict');
+const { adminUrl } = require('./runtime');
 
 async function getFlows(runtime) {
-  const res = await fetch(`${runtime.url}/flows`, { headers: { 'Node-RED-API-Version': 'v2' } });
+  const res = await fetch(`${adminUrl(runtime)}/flows`, { headers: { 'Node-RED-API-Version': 'v2' } });
   assert.equal(res.status, 200);
   return res.json();
 }
 
 async function deploy(runtime, flows, rev) {
   const before = (runtime.output().match(/Started flows/g) || []).length;
-  const res = await fetch(`${runtime.url}/flows`, {
+  const res = await fetch(`${adminUrl(runtime)}/flows`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'Node-RED-API-Version': 'v2', 'Node-RED-Deployment-Type': 'full' },
     body: JSON.stringify({ flows, rev }),

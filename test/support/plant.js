@@ -1,4 +1,5 @@
 // Shared by the plant application's tests.
+const { adminUrl } = require('./runtime');
 
 /** An OEE calendar without breaks, so that OEE has planned time whenever a test runs. */
 const ALWAYS_PLANNED = JSON.stringify({ timeZone: 'UTC', shifts: [{ name: 'day', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: '00:00', end: '00:00', breaks: [] }] });
@@ -16,7 +17,7 @@ async function waitFor(check, what, timeoutMs = 30000) {
 
 /** A context value (an object) of the running flows, read through the admin API. */
 async function contextValue(runtime, scopePath, key) {
-  const res = await fetch(`${runtime.url}/context/${scopePath}/${key}`);
+  const res = await fetch(`${adminUrl(runtime)}/context/${scopePath}/${key}`);
   if (res.status !== 200) return undefined;
   const body = await res.json();
   return body.format === 'Object' ? JSON.parse(body.msg) : undefined;

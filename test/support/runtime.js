@@ -95,4 +95,9 @@ async function startRuntime(options = {}) {
   };
 }
 
-module.exports = { startRuntime, freePort, repoRoot };
+/** Base URL of the editor and its admin API (flows/settings.js httpAdminRoot), e.g. `${adminUrl(runtime)}/flows`. */
+function adminUrl(runtime) {
+  return `${runtime.url}/admin`;
+}
+
+module.exports = { startRuntime, freePort, repoRoot, adminUrl };
