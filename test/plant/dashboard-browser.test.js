@@ -27,9 +27,12 @@ describe('dashboards in headless chromium', function () {
         MES_OPCUA_ENDPOINT: `opc.tcp://127.0.0.1:${await freePort()}/mes/plc`,
         MES_MQTT_BROKER: 'on',
         MES_MQTT_URL: `mqtt://127.0.0.1:${await freePort()}`,
-        // WS-10 (ideal cycle 4 s) stops for a minute or more early in the run, and a stop is
-        // downtime to classify after 5 s: the downtime test has a real stop without waiting for one.
-        MES_PLC_SIM_SEED: String(seedWithEarlyStop('WS-10', 4)),
+        // WS-10 (ideal cycle 4 s) stops for 30 s or more early in the run, and a stop is downtime to
+        // classify after 5 s: the downtime test has a real stop without waiting long for one. The
+        // stop begins 30 to 90 s after the simulator starts, after the redeploy of before(): a stop
+        // that begins while the flows restart reaches OEE only as the state at resubscription,
+        // stamped before OEE's clock, and is taken as late.
+        MES_PLC_SIM_SEED: String(seedWithEarlyStop('WS-10', 4, 90000, 30000, 30000)),
         MES_OEE_MICRO_STOP_SECONDS: '5',
         // anna: a plain demo password; sam: a bcrypt hash of "sam-secret"
         MES_DASHBOARD_USERS: 'anna:$2b$04$Ec.33szcHlcKyFP2T1dXq.Ui5sb9GUukSbXEVF6l1cuBocZDd9JEC,sam:$2b$10$i0GLBJ6SGEtdQ77Z26tTR.VIyRNdWTJemVaTkcXk61IuVjwxykGOW',
@@ -192,7 +195,7 @@ describe('dashboards in headless chromium', function () {
 
   it('assigns a reason to the last stop from the operator page; the MES stores it with the operator as actor', async () => {
     const stops = new (require('better-sqlite3'))(runtime.env.MES_DB, { readonly: true });
-    await waitFor(() => stops.prepare("SELECT 1 FROM events WHERE type = 'oee.downtime.started' AND workstation = 'WS-10'").get(), 'a recorded stop at WS-10', 60000);
+    await waitFor(() => stops.prepare("SELECT 1 FROM events WHERE type = 'oee.downtime.started' AND workstation = 'WS-10'").get(), 'a recorded stop at WS-10', 120000);
     stops.close();
     const page = await openPage('operator?workstation=WS-10');
     const form = page.locator('#nrdb-ui-widget-ui-operator-downtime');

@@ -30,12 +30,12 @@ const globalContext = (runtime, key) => contextValue(runtime, 'global', key);
  * start for at least `minMs`: the schedule is a pure function of the seed, so a test of downtime
  * gets a real stop early instead of waiting for one.
  */
-function seedWithEarlyStop(workstation, idealCycleSeconds, withinMs = 30000, minMs = 60000) {
+function seedWithEarlyStop(workstation, idealCycleSeconds, withinMs = 30000, minMs = 60000, afterMs = 0) {
   const { machineSegments, defaultScheduleOptions } = require('../../dist/dev/plant-sim/schedule');
   for (let seed = 1; seed < 10000; seed++) {
     for (const segment of machineSegments({ id: workstation, idealCycleSeconds }, 0, { ...defaultScheduleOptions, seed })) {
       if (segment.startMs > withinMs) break;
-      if (segment.state !== 'running' && segment.durationMs >= minMs) return seed;
+      if (segment.state !== 'running' && segment.durationMs >= minMs && segment.startMs >= afterMs) return seed;
     }
   }
   throw new Error(`no seed below 10000 stops ${workstation} early`);
