@@ -242,6 +242,11 @@ export class OeeEngine {
     let ws = slot.ws;
     if (ws === null) ws = this.initial(slot, t);
     const counted = first !== null || reject !== null;
+    // Newer than the machine's last signal, and late only against the clock the wall clock moved
+    // on (a signal held up past the grace, or a state that changed during a restart and reaches
+    // the new subscription as its initial value): it happened, by now at the latest. It is booked
+    // at the clock, as booked time is not rewritten; dropping it would keep a stale state.
+    if (t < ws.clock && t >= ws.lastSignal) t = ws.clock;
     if (t < ws.clock) {
       ws.lateSignals += 1;
       this.markDirty(slot);

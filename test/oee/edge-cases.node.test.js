@@ -119,6 +119,23 @@ describe('mes-oee edge cases', () => {
     assert.deepEqual(shift.topDowntimeReasons, [{ reason: 'unclassified', seconds: 600, stops: 1 }]);
   });
 
+  it('books a signal newer than the machine\'s last one but older than the wall-clock-moved clock at that clock, not as late', async () => {
+    // The wall clock moved event time to 06:30 (a tick); the machine's last signal was at 06:00.
+    // Its stop at 06:20 reaches the MES only now (held up, or the state at a new subscription).
+    const line = await loadLine(dbFile(), DAY);
+    line.signal('WS-1', '06:00:00', { state: 'running' });
+    line.tick('06:30:00');
+    line.signal('WS-1', '06:20:00', { state: 'stopped' });
+    line.signal('WS-1', '06:10:00', { state: 'faulted', faultCode: 3 }); // older than the last signal: late
+    line.tick('06:40:00');
+    const { shift, lateSignals, state } = await ws1(line);
+    assert.equal(lateSignals, 1);
+    assert.equal(state.state, 'stopped');
+    assert.equal(state.since, `${DAY}T06:30:00.000Z`);
+    assert.equal(shift.times.runSeconds, 1800);
+    assert.equal(shift.times.stopSeconds, 600);
+  });
+
   it('takes a late first reading of an absolute counter as its baseline, so no unit of the next readings is lost', async () => {
     // At a subscription a PLC sends every tag's last value with the time it last changed: a
     // counter that last changed before the state did arrives late.
