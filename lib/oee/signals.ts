@@ -119,7 +119,11 @@ export class SignalParser {
   private readonly validateProduct: ValidateFunction;
   private readonly validateDispatch: ValidateFunction;
 
-  constructor(config: OeeConfig, reasons: Set<string>) {
+  /**
+   * `otherLines`: workstations of the plant on other lines. A plant runs one OEE node per line,
+   * each fed every signal: theirs are ignored, a workstation the plant does not have is refused.
+   */
+  constructor(config: OeeConfig, reasons: Set<string>, private readonly otherLines: ReadonlySet<string> = new Set()) {
     this.config = config;
     this.reasons = reasons;
     this.workstations = new Map(config.workstations.map((w, i) => [w.id, i]));
@@ -210,6 +214,7 @@ export class SignalParser {
     let errors: FieldError[] | null = null;
     const index = this.workstations.get(workstation);
     if (index === undefined) {
+      if (this.otherLines.has(workstation)) return { kind: 'ignored' };
       errors = withError(errors, { field: 'payload.workstation', rule: 'knownWorkstation', message: `'${workstation}' is not a workstation of line ${this.config.line}` });
     }
     if (reported !== undefined && running !== undefined) errors = withError(errors, { field: 'payload.running', rule: 'oneStateSource', message: 'give state or running, not both' });

@@ -39,3 +39,8 @@ export function oeeConfigForLine(plant: PlantModel, lineId: string, settings: Oe
     counterMax: first.counter.max,
   };
 }
+
+/** The plant's workstations on other lines than `lineId`: their signals are another OEE node's. */
+export function workstationsOffLine(plant: PlantModel, lineId: string): Set<string> {
+  return new Set([...plant.workstations.values()].filter((ws) => ws.line !== lineId).map((ws) => ws.id));
+}

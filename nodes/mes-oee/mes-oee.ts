@@ -1,6 +1,6 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import { commitTiming, OeeEngine, OeeRecorder, OeeRepository, parseOeeConfig, reasonPaths, SignalParser, type OeeCommand } from '../../lib/oee';
-import { oeeConfigForLine } from '../../lib/plant';
+import { oeeConfigForLine, workstationsOffLine } from '../../lib/plant';
 import type { StoreLease, StoredEvent } from '../../lib/store';
 import type { PlantProvider } from '../mes-plant/provider';
 import { bindInput, closeAfter, reportSetupFailure, SharedCompletion, statusText, type Send, type StoreProvider } from '../shared/adapter';
@@ -66,7 +66,6 @@ export = function register(RED: NodeAPI): void {
     let parser: SignalParser;
     let repo: OeeRepository;
     let recorder: OeeRecorder;
-    // Workstations in the plant but on another line: one OEE node per line, each fed every signal.
     let otherLines = new Set<string>();
     try {
       const settings = {
@@ -84,7 +83,7 @@ export = function register(RED: NodeAPI): void {
         if (!plantNode) throw new Error(RED._('mes-oee.errors.noPlant'));
         if (!plantNode.model) throw new Error(plantNode.problem ?? RED._('mes-oee.errors.noPlant'));
         input = oeeConfigForLine(plantNode.model, def.line, settings);
-        otherLines = new Set([...plantNode.model.workstations.values()].filter((ws) => ws.line !== def.line).map((ws) => ws.id));
+        otherLines = workstationsOffLine(plantNode.model, def.line);
       } else {
         input = {
           ...settings,
@@ -98,7 +97,7 @@ export = function register(RED: NodeAPI): void {
       }
       const config = parseOeeConfig(input);
       engine = new OeeEngine(config);
-      parser = new SignalParser(config, reasonPaths(config.reasons));
+      parser = new SignalParser(config, reasonPaths(config.reasons), otherLines);
       if (!storeNode) throw new Error(RED._('mes-oee.errors.noStore'));
       lease = storeNode.acquire();
       repo = new OeeRepository(lease.store, config.line);
@@ -240,8 +239,6 @@ export = function register(RED: NodeAPI): void {
     // The hot path: a machine signal is applied in memory, journaled for the next group commit,
     // and costs no promise or async function of its own (at 50,000/s, that is what shows).
     const input = bindInput(node, (msg, send) => {
-      const workstation = (msg.payload as { workstation?: unknown } | null)?.workstation;
-      if (otherLines.size > 0 && typeof workstation === 'string' && otherLines.has(workstation)) return undefined;
       const command = parser.parse(msg as NodeMessageInFlow & { sourceTimestamp?: unknown }, Date.now());
       if (command.kind !== 'signal') return run(command, msg, send);
       if (recorder.signal(command.index, command.time, command.state, command.faultCode, command.first, command.reject)) stateChanged(command.workstation);

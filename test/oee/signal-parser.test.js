@@ -15,6 +15,13 @@ const parser = new SignalParser(config, reasonPaths(config.reasons));
 const parse = (payload) => parser.parse({ payload }, now);
 
 describe('OEE machine signal parsing', () => {
+  it('ignores the signals of the plant\'s other lines and refuses a workstation the plant does not have', () => {
+    const onLine = new SignalParser(config, reasonPaths(config.reasons), new Set(['WS-9']));
+    assert.equal(onLine.parse({ payload: { workstation: 'WS-1', time, good: 1 } }, now).kind, 'signal');
+    assert.deepEqual(onLine.parse({ payload: { workstation: 'WS-9', time, good: 1 } }, now), { kind: 'ignored' });
+    assert.throws(() => onLine.parse({ payload: { workstation: 'WS-77', time, good: 1 } }, now), /payload.workstation \(knownWorkstation\)/);
+  });
+
   const inherited = Object.assign(Object.create({ inherited: 1 }), { workstation: 'WS-1', time, good: 1 });
   const refused = [
     ['a count that is NaN', { workstation: 'WS-1', time, good: NaN }, 'payload.good', 'type'],
