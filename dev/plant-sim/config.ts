@@ -2,7 +2,7 @@
  * The demo services' configuration: the line to simulate comes from the plant model in the flow
  * file, endpoints and switches from environment variables. Defaults give the demo of `npm start`.
  */
-import { DEFAULT_OPCUA_NODE_ID_TEMPLATE, parsePlantModel } from '../../lib/plant';
+import { DEFAULT_OPCUA_NODE_ID_TEMPLATE, fillAddressTemplate, parsePlantModel } from '../../lib/plant';
 import type { TagName, WorkstationSpec } from './schedule';
 
 export interface PlantConfig {
@@ -97,8 +97,7 @@ export function plantConfigFromEnv(env: NodeJS.ProcessEnv, flows: unknown[]): Pl
 
 /** The OPC UA node id of a tag, from the plant model's template. */
 export function opcuaNodeId(config: Pick<PlantConfig, 'site' | 'area' | 'line' | 'opcuaNodeIdTemplate'>, workstation: string, tag: TagName): string {
-  return config.opcuaNodeIdTemplate.replace(/\{site\}/g, config.site).replace(/\{area\}/g, config.area).replace(/\{line\}/g, config.line)
-    .replace(/\{workstation\}/g, workstation).replace(/\{tag\}/g, tag);
+  return fillAddressTemplate(config.opcuaNodeIdTemplate, { site: config.site, area: config.area, line: config.line, id: workstation }, tag);
 }
 
 /** The ISA-95 topic of an MES event or signal: site/area/line/workstation/leaf. */

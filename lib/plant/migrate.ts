@@ -1,5 +1,5 @@
 import type { ShiftDef, Weekday } from '../oee/calendar';
-import { PLANT_CONFIG_VERSION, type PlantConfig } from './types';
+import type { PlantConfig } from './types';
 
 const EVERY_DAY: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
@@ -36,12 +36,11 @@ function fromVersion1(config: Record<string, unknown>): PlantConfig {
 
 /**
  * Brings a saved `mes-plant` configuration to the current version, so a plant's flows saved by
- * an earlier release keep working. A configuration from a newer release is refused by the
- * parser (its version is kept), not silently read as this one.
+ * an earlier release keep working. The parser refuses a version it does not read first.
  */
 export function migratePlantConfig(input: unknown): PlantConfig {
   const config = (input && typeof input === 'object' ? input : {}) as Record<string, unknown>;
   const version = config.version === undefined || config.version === '' ? 1 : Number(config.version);
   if (version === 1) return fromVersion1(config);
-  return { ...(config as unknown as PlantConfig), version: Number.isFinite(version) ? version : PLANT_CONFIG_VERSION };
+  return { ...(config as unknown as PlantConfig), version };
 }

@@ -1,5 +1,6 @@
 import { ShiftCalendar, type CalendarConfig, type ShiftDef, type Weekday } from '../oee/calendar';
 import type { ReasonNode } from '../oee/types';
+import { configVersion } from '../util/config-version';
 import { ValidationError, type FieldError } from '../util/errors';
 import { migratePlantConfig } from './migrate';
 import {
@@ -119,7 +120,8 @@ function buildReasons(errors: FieldError[], config: PlantConfig): Record<ReasonK
   return trees;
 }
 
-function fillTemplate(template: string, ws: { site: string; area: string; line: string; id: string }, tag: string): string {
+/** A tag's address from a template of the plant model: `{site}` `{area}` `{line}` `{workstation}` `{tag}` replaced. */
+export function fillAddressTemplate(template: string, ws: { site: string; area: string; line: string; id: string }, tag: string): string {
   return template.replace(/\{site\}/g, ws.site).replace(/\{area\}/g, ws.area).replace(/\{line\}/g, ws.line)
     .replace(/\{workstation\}/g, ws.id).replace(/\{tag\}/g, tag);
 }
@@ -131,11 +133,9 @@ function fillTemplate(template: string, ws: { site: string; area: string; line: 
  * it from here.
  */
 export function parsePlantModel(input: PlantConfig | Record<string, unknown>): PlantModel {
+  configVersion((input as { version?: unknown } | null)?.version, PLANT_CONFIG_VERSION, 'plant model');
   const config = migratePlantConfig(input);
   const errors: FieldError[] = [];
-  if (config.version !== PLANT_CONFIG_VERSION) {
-    errors.push({ field: 'version', rule: 'supportedVersion', message: `plant configuration version ${config.version} is newer than this release reads (${PLANT_CONFIG_VERSION}); update node-red-contrib-mes` });
-  }
   checkIdentifier(errors, 'site', config.site, 'site');
   const timeZone = (typeof config.timeZone === 'string' && config.timeZone.trim()) || 'UTC';
   if (!isTimeZone(timeZone)) errors.push({ field: 'timeZone', rule: 'timeZone', message: `'${timeZone}' is not an IANA time zone (e.g. Europe/Berlin)` });
@@ -177,7 +177,7 @@ export function parsePlantModel(input: PlantConfig | Record<string, unknown>): P
     if (!idOk || !areaOk || !lineOk || workstations.has(ws.id)) return;
     const place = { site: config.site, area: ws.area, line: ws.line, id: ws.id };
     const template = source === 'mqtt' ? mqttTemplate : opcuaTemplate;
-    const addresses = Object.fromEntries(SIGNAL_TAGS.map((tag) => [tag, source === 'none' ? '' : fillTemplate(template, place, tag)])) as Record<SignalTag, string>;
+    const addresses = Object.fromEntries(SIGNAL_TAGS.map((tag) => [tag, source === 'none' ? '' : fillAddressTemplate(template, place, tag)])) as Record<SignalTag, string>;
     workstations.set(ws.id, {
       id: ws.id, name: ws.name?.trim() || ws.id, site: config.site, area: ws.area, line: ws.line, workCenters: [...new Set(centers)],
       idealCycleTimeSeconds: ideal, products: {}, signals: { source, addresses }, counting, counter: { mode: counterMode, max: counterMax }, machineScrapReason: String(scrapReason),
