@@ -82,10 +82,19 @@ export class PlcSignalMapper {
     return [...this.places.entries()].map(([address, place]) => ({ ...place, address }));
   }
 
-  /** The workstation and line of an address, or null when the plant does not read it. */
-  placeOf(address: string): (Place & { line: string }) | null {
-    const place = this.places.get(address);
-    return place ? { ...place, line: this.plant.workstations.get(place.workstation)!.line } : null;
+  /**
+   * One tag message as its source delivers it: OPC UA's value with its source timestamp (else the
+   * server's); MQTT's `{value, timestamp}` or the bare value (then the time it arrived). Returns
+   * the signal (or null) and the workstation's line; refuses what `read` refuses, and a message
+   * without an address.
+   */
+  readMessage(msg: { topic?: unknown; payload?: unknown; sourceTimestamp?: unknown; serverTimestamp?: unknown }, now = Date.now()): { signal: MachineSignal | null; line: string } {
+    if (typeof msg.topic !== 'string' || msg.topic === '') refuse('topic', 'required', 'the OPC UA node id or MQTT topic of the tag is required');
+    const body = msg.payload as { value?: unknown; timestamp?: unknown } | null;
+    const wrapped = this.source === 'mqtt' && body !== null && typeof body === 'object' && 'value' in body;
+    const signal = this.read(msg.topic, wrapped ? body.value : msg.payload, wrapped ? body.timestamp : (msg.sourceTimestamp ?? msg.serverTimestamp), now);
+    const place = this.places.get(msg.topic)!;
+    return { signal, line: this.plant.workstations.get(place.workstation)!.line };
   }
 
   /**

@@ -58,16 +58,9 @@ export = function register(RED: NodeAPI): void {
       }
       if (msg.topic === 'subscribe') return subscribe(send);
       if (msg.topic === 'subscriptionId') return; // the OPC UA client announcing its subscription
-      if (typeof msg.topic !== 'string') throw new Error(RED._('mes-plc-signals.errors.topic'));
-      const body = msg.payload as { value?: unknown; timestamp?: unknown } | null;
-      // OPC UA: the value, stamped by the PLC; MQTT: {value, timestamp} or the bare value.
-      const fromMqtt = source === 'mqtt' && body !== null && typeof body === 'object' && 'value' in body;
-      const value = fromMqtt ? body.value : msg.payload;
-      const time = fromMqtt ? body.timestamp : (msg.sourceTimestamp ?? msg.serverTimestamp);
-      const signal = mapper.read(msg.topic, value, time);
-      const place = mapper.placeOf(msg.topic)!;
+      const { signal, line } = mapper.readMessage(msg);
       const table = { topic: `machines/${source}`, payload: mapper.table() };
-      send([signal ? { topic: 'signal', payload: signal, line: place.line } as NodeMessage : null, null, table]);
+      send([signal ? { topic: 'signal', payload: signal, line } as NodeMessage : null, null, table]);
     });
   }
   RED.nodes.registerType('mes-plc-signals', PlcSignalsNode as unknown as (this: Node, config: NodeDef) => void);

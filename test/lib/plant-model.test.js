@@ -225,6 +225,18 @@ describe('plant model', () => {
       });
     });
 
+    it('reads a message as its source delivers it: OPC UA with the source timestamp, MQTT wrapped or bare', () => {
+      const plant = parsePlantModel(plantV2());
+      const opcua = new PlcSignalMapper(plant, 'opcua');
+      assert.deepEqual(opcua.readMessage({ topic: 'ns=3;s=PLC.L1.WS-T1.state', payload: 'running', sourceTimestamp: new Date(t(1)), serverTimestamp: new Date(t(2)) }),
+        { signal: { workstation: 'WS-T1', time: t(1), state: 'running', faultCode: null }, line: 'L1' });
+      const mqtt = new PlcSignalMapper(plant, 'mqtt');
+      const topic = 'PLANT-1010/MACHINING/L1/WS-T2/plc/state';
+      assert.equal(mqtt.readMessage({ topic, payload: { value: 'stopped', timestamp: t(3) } }).signal.time, t(3));
+      assert.equal(mqtt.readMessage({ topic, payload: 'running' }, Date.parse(t(4))).signal.time, t(4), 'a bare value: the time it arrived');
+      assert.deepEqual(rulesOf(() => mqtt.readMessage({ payload: 'running' })), ['topic:required']);
+    });
+
     it('refuses an address the plant does not read and a garbled value, naming field and rule', () => {
       const mapper = new PlcSignalMapper(parsePlantModel(plantV2()), 'opcua');
       assert.deepEqual(rulesOf(() => mapper.read('ns=3;s=Other', 1, t(1))), ['topic:unknownAddress']);
