@@ -10,3 +10,4 @@ export * as erp from './erp';
 export * as outbox from './outbox';
 export { ALL_COMPONENTS } from './components';
 export * as site from './site';
+export * as api from './api';
