@@ -1,2 +1,4 @@
 export * from './route';
+export * from './handler';
 export * from './routes';
+export * from './handlers';

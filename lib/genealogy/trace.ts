@@ -1,3 +1,4 @@
+import { toCsv } from '../exports/table';
 import type { MesStore } from '../store';
 import type { Unit } from '../orders/types';
 import { NotFoundError } from '../util/errors';
@@ -222,16 +223,8 @@ const TRACE_COLUMNS = ['level', 'relation', 'from_kind', 'from', 'from_material'
 const RECALL_COLUMNS = ['role', 'kind', 'lot', 'material', 'quantity', 'on_hand', 'unit', 'status', 'order_id', 'operation_key', 'workstation', 'event_time'];
 
 /** RFC 4180 cell; text that a spreadsheet would run as a formula is prefixed with a quote. */
-function cell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  let text = String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 function csv(columns: string[], rows: unknown[][]): string {
-  return [columns, ...rows].map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
+  return toCsv({ columns, rows });
 }
 
 export function traceCsv(result: TraceResult): string {

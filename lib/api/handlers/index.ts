@@ -1,0 +1,6 @@
+import { INTEGRATION_HANDLERS } from './integration';
+import { RECORDS_HANDLERS } from './records';
+import { SHOPFLOOR_HANDLERS } from './shopfloor';
+
+/** The handlers the mes-api node serves, by operationId. */
+export const LINE_HANDLERS = { ...INTEGRATION_HANDLERS, ...SHOPFLOOR_HANDLERS, ...RECORDS_HANDLERS };
