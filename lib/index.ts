@@ -11,4 +11,4 @@ export * as outbox from './outbox';
 export { ALL_COMPONENTS } from './components';
 export * as site from './site';
 export * as api from './api';
-export * as exports from './exports';
+export * as tables from './exports';
