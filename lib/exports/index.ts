@@ -1,1 +1,3 @@
 export * from './table';
+export * from './filters';
+export * from './mes-tables';

@@ -43,7 +43,7 @@ export type ApiRequestHead = Pick<ApiRequest, 'method' | 'headers'>;
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const ACTOR_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@:-]{0,99}$/;
-const ORDER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$/;
+export const ORDER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$/;
 
 type Role = 'erp' | 'supervisor';
 

@@ -77,6 +77,9 @@ ajv.addKeyword({
   },
 });
 
+/** The JSON Schemas the validators compile, for the OpenAPI document (lib/api/openapi.ts): one source, no copy. */
+export { orderSchema as PRODUCTION_ORDER_SCHEMA, cancelSchema as CANCEL_REQUEST_SCHEMA };
+
 const validateOrder: ValidateFunction = ajv.compile(orderSchema);
 const validateCancel: ValidateFunction = ajv.compile(cancelSchema);
 
