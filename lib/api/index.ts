@@ -2,3 +2,4 @@ export * from './route';
 export * from './handler';
 export * from './routes';
 export * from './handlers';
+export * from './openapi';
