@@ -2,3 +2,5 @@ export * from './route';
 export * from './handler';
 export * from './routes';
 export * from './handlers';
+export * from './http';
+export * from './tokens';
