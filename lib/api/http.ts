@@ -92,6 +92,15 @@ export class InternalApiError extends Error {
   }
 }
 
+/** Something the request names does not exist; `field` says which part of the request named it. */
+export class ApiNotFoundError extends NotFoundError {
+  readonly field: string;
+  constructor(field: string, message: string) {
+    super(message);
+    this.field = field;
+  }
+}
+
 /** A part of the MES the request needs is not running (a node of the flows is missing or stopped). */
 export class UnavailableError extends Error {
   readonly field: string;
@@ -99,6 +108,16 @@ export class UnavailableError extends Error {
     super(message);
     this.name = 'UnavailableError';
     this.field = field;
+  }
+}
+
+/** A rule of the call needs a role the caller's token lacks: answered 403. */
+export class ForbiddenError extends Error {
+  readonly errors: FieldError[];
+  constructor(errors: FieldError[]) {
+    super(errors.map((e) => e.message).join('; '));
+    this.name = 'ForbiddenError';
+    this.errors = errors;
   }
 }
 
@@ -111,8 +130,10 @@ export function failure(err: unknown, notFoundField: string, subject?: string): 
   if (err instanceof ConflictError) return { response: json(409, { error: 'conflict', errors: err.conflicts, conflicts: err.conflicts }), error: err };
   if (err instanceof NotFoundError) {
     const message = bounded(err.message);
-    return { response: json(404, { error: 'notFound', errors: [{ field: notFoundField, rule: 'exists', message }], message }), error: err };
+    const field = err instanceof ApiNotFoundError ? err.field : notFoundField;
+    return { response: json(404, { error: 'notFound', errors: [{ field, rule: 'exists', message }], message }), error: err };
   }
+  if (err instanceof ForbiddenError) return { response: json(403, { error: 'forbidden', errors: err.errors }), error: err };
   if (err instanceof UnavailableError) {
     return { response: json(503, { error: 'unavailable', errors: [{ field: err.field, rule: 'running', message: bounded(err.message) }] }), error: err };
   }

@@ -4,3 +4,5 @@ export * from './routes';
 export * from './handlers';
 export * from './http';
 export * from './tokens';
+export * from './params';
+export * from './serve';

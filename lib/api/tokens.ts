@@ -1,6 +1,6 @@
 import { bearerToken, secretsEqual } from '../util/auth';
 import { bounded, ValidationError, type FieldError } from '../util/errors';
-import { header, refused, type HttpRefusal } from './http';
+import { ForbiddenError, header, refused, type HttpRefusal } from './http';
 import type { Principal } from './handler';
 import type { ApiRole } from './route';
 
@@ -75,6 +75,11 @@ export function authenticate(headers: Record<string, string | string[] | undefin
 export function authorize(principal: Principal, roles: readonly ApiRole[], what: string): HttpRefusal | undefined {
   if (roles.length === 0 || roles.includes(principal.role)) return undefined;
   return refused(403, 'forbidden', [{ field: 'Authorization', rule: 'role', message: `${what} needs the role ${roles.join(' or ')}; the token of ${principal.subject} has the role ${principal.role}` }]);
+}
+
+export function authorizeOrThrow(principal: Principal, roles: readonly ApiRole[], what: string): void {
+  const refusal = authorize(principal, roles, what);
+  if (refusal) throw new ForbiddenError((refusal.response.body as { errors: FieldError[] }).errors);
 }
 
 /** The tokens and body limit of one running mes-api node, for the front door's checks made before a body is read. */
