@@ -14,6 +14,8 @@ export type CommandType = OperatorCommandType | SupervisorCommandType;
 interface CommandBase {
   commandId: string;
   eventTime: string;
+  /** The channel the command came through when not the dashboard, e.g. `api:scanner-3`; recorded on its events. */
+  via?: string;
 }
 
 export interface SignCommand extends CommandBase { type: 'sign-on' | 'sign-off'; workstation: string; operator: string }
@@ -45,6 +47,7 @@ const quantity = { type: 'number', minimum: 0, maximum: 10000000 };
 const common = {
   commandId: text(128),
   eventTime: { type: 'string', format: 'date-time' },
+  via: { type: 'string', pattern: '^[a-z]+:[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$' },
 };
 const operation = { orderId: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$' }, operationKey: identifier };
 const atWorkstation = { workstation: identifier, operator: text(100) };
@@ -58,7 +61,8 @@ const operatorRequired = [...commonRequired, 'workstation', 'operator'];
 const operationRequired = [...operatorRequired, 'orderId', 'operationKey'];
 const supervisorRequired = [...commonRequired, 'orderId', 'operationKey', 'supervisor'];
 
-const SCHEMAS: Record<CommandType, object> = {
+/** The JSON Schema of each command's payload, as parseCommand validates it (the API documents these). */
+export const COMMAND_SCHEMAS: Record<CommandType, { properties: Record<string, unknown>; required: string[] }> = {
   'sign-on': shape({ ...common, ...atWorkstation }, operatorRequired),
   'sign-off': shape({ ...common, ...atWorkstation }, operatorRequired),
   start: shape({ ...common, ...atWorkstation, ...operation, setup: { type: 'boolean' } }, operationRequired),
@@ -83,7 +87,7 @@ let validators: Map<string, ValidateFunction> | undefined;
 function validatorFor(type: CommandType): ValidateFunction {
   if (!validators) {
     const ajv = createAjv();
-    validators = new Map(Object.entries(SCHEMAS).map(([name, schema]) => [name, ajv.compile(schema)]));
+    validators = new Map(Object.entries(COMMAND_SCHEMAS).map(([name, schema]) => [name, ajv.compile(schema)]));
   }
   return validators.get(type) as ValidateFunction;
 }

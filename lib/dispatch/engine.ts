@@ -181,7 +181,7 @@ const newCounter = (workstation: string): CounterRow => ({ workstation, ...NO_RE
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Who an event is from and when: a command's operator or supervisor, or a workstation's machine counter. */
-type EventOrigin = { eventTime: string } & ({ operator: string } | { supervisor: string } | { machine: string });
+type EventOrigin = { eventTime: string; via?: string } & ({ operator: string } | { supervisor: string } | { machine: string });
 
 function prepareStatements(db: Database) {
   return {
@@ -469,7 +469,7 @@ export class Dispatcher {
     return store.appendEvent({
       type, eventTime: origin.eventTime, orderId: op?.order_id ?? null, operationKey: op?.operation_key ?? null,
       workstation, actor: 'operator' in origin ? origin.operator : 'supervisor' in origin ? origin.supervisor : `machine:${origin.machine}`,
-      payload: { ...payload, shift: shiftAt(this.plant, origin.eventTime) },
+      payload: { ...payload, ...(origin.via ? { via: origin.via } : {}), shift: shiftAt(this.plant, origin.eventTime) },
     });
   }
 

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { MesStore, StoredEvent } from '../store';
 import { bearerToken, secretsEqual } from '../util/auth';
-import { bounded, ConflictError, NotFoundError, ValidationError, type FieldError } from '../util/errors';
-import { jsonStructureError } from '../util/json-scan';
+import { failure as httpFailure, header, isRefusal, json, readJsonBody, refused, tooLarge, type HttpResponse } from '../api/http';
+import { acceptedBodyLimit, type TokenGate } from '../api/tokens';
+import { bounded } from '../util/errors';
 import { cancelOrder, getOrderProgress, submitOrder } from './intake';
 import { parseCancelRequest, parseProductionOrder } from './validate';
 
@@ -16,11 +16,7 @@ export interface ApiRequest {
   body: unknown;
 }
 
-export interface ApiResponse {
-  statusCode: number;
-  headers: Record<string, string>;
-  body: unknown;
-}
+export type ApiResponse = HttpResponse;
 
 export interface ApiConfig {
   /** Bearer token of the ERP; undefined means the API is not configured and refuses everything. */
@@ -41,25 +37,11 @@ export interface ApiResult {
 /** The parts of a request known before its body is read. */
 export type ApiRequestHead = Pick<ApiRequest, 'method' | 'headers'>;
 
-export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+export { DEFAULT_MAX_BODY_BYTES, InternalApiError } from '../api/http';
 const ACTOR_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@:-]{0,99}$/;
 export const ORDER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$/;
 
 type Role = 'erp' | 'supervisor';
-
-function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): ApiResponse {
-  return { statusCode, headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers }, body };
-}
-
-function refused(statusCode: number, error: string, errors: FieldError[], exception?: Error, headers?: Record<string, string>): ApiResult {
-  const err = exception ?? new ValidationError(errors, 'request');
-  return { response: json(statusCode, { error, errors }, headers), error: err };
-}
-
-function header(req: Pick<ApiRequest, 'headers'>, name: string): string | undefined {
-  const value = req.headers[name] ?? req.headers[name.toLowerCase()];
-  return Array.isArray(value) ? value[0] : value;
-}
 
 function authenticate(req: Pick<ApiRequest, 'headers'>, config: ApiConfig): Role | ApiResult {
   if (!config.token) {
@@ -78,42 +60,6 @@ function authenticate(req: Pick<ApiRequest, 'headers'>, config: ApiConfig): Role
   return refused(401, 'unauthorized', [{ field: 'Authorization', rule: 'bearerToken', message: 'the bearer token is not valid' }], undefined, challenge);
 }
 
-function tooLarge(size: number | string, config: ApiConfig): ApiResult {
-  return refused(413, 'payloadTooLarge', [{ field: '', rule: 'maxBodyBytes', message: `the body has ${bounded(String(size))} bytes; the limit is ${config.maxBodyBytes}` }]);
-}
-
-function bodyBytes(req: ApiRequest): number {
-  if (Buffer.isBuffer(req.body)) return req.body.length;
-  if (typeof req.body === 'string') return Buffer.byteLength(req.body, 'utf8');
-  const declared = Number(header(req, 'content-length'));
-  if (Number.isFinite(declared)) return declared;
-  return req.body === undefined ? 0 : Buffer.byteLength(JSON.stringify(req.body) ?? '', 'utf8');
-}
-
-/** Parses the body as JSON, or returns the refusal; an already parsed object passes through. */
-function readJsonBody(req: ApiRequest, config: ApiConfig, required: boolean): { value: unknown } | ApiResult {
-  const size = bodyBytes(req);
-  if (size > config.maxBodyBytes) return tooLarge(size, config);
-  const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : req.body;
-  if (typeof raw !== 'string') return { value: raw };
-  if (raw.trim() === '') {
-    if (!required) return { value: undefined };
-    return refused(400, 'invalidRequest', [{ field: '', rule: 'required', message: 'the request body is empty; a JSON document is required' }]);
-  }
-  const contentType = (header(req, 'content-type') ?? '').toLowerCase();
-  if (!/^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/.test(contentType)) {
-    return refused(400, 'invalidRequest', [{ field: 'Content-Type', rule: 'contentType', message: `must be application/json, not '${bounded(contentType) || '(none)'}'` }]);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch (err) {
-    return refused(400, 'invalidRequest', [{ field: '', rule: 'json', message: `the body is not valid JSON: ${bounded((err as Error).message)}` }]);
-  }
-  const structure = jsonStructureError(raw);
-  return structure ? refused(400, 'invalidRequest', [structure]) : { value };
-}
-
 function actorOf(req: ApiRequest, role: Role): string | ApiResult {
   const declared = header(req, 'x-mes-actor');
   if (declared === undefined) return role;
@@ -123,34 +69,9 @@ function actorOf(req: ApiRequest, role: Role): string | ApiResult {
   return `${role}:${declared}`;
 }
 
-/** An unexpected exception: answered 500 with an id that the log line carries too, never with its text. */
-export class InternalApiError extends Error {
-  readonly errorId: string;
-  constructor(cause: unknown) {
-    const errorId = randomUUID();
-    super(`order API: unexpected error ${errorId}: ${bounded(cause instanceof Error ? cause.stack ?? cause.message : String(cause), 4000)}`);
-    this.name = 'InternalApiError';
-    this.errorId = errorId;
-  }
-}
+const failure = (err: unknown): ApiResult => httpFailure(err, 'orderId', 'order API');
 
-function failure(err: unknown): ApiResult {
-  if (err instanceof ValidationError) return { response: json(400, { error: 'invalidRequest', errors: err.errors }), error: err };
-  if (err instanceof ConflictError) return { response: json(409, { error: 'conflict', errors: err.conflicts, conflicts: err.conflicts }), error: err };
-  if (err instanceof NotFoundError) {
-    const message = bounded(err.message);
-    return { response: json(404, { error: 'notFound', errors: [{ field: 'orderId', rule: 'exists', message }], message }), error: err };
-  }
-  const internal = new InternalApiError(err);
-  return {
-    response: json(500, { error: 'internalError', errorId: internal.errorId, errors: [{ field: '', rule: 'internal', message: `the MES could not answer; the log has error ${internal.errorId}` }] }),
-    error: internal,
-  };
-}
-
-function isResult(value: unknown): value is ApiResult {
-  return typeof value === 'object' && value !== null && 'response' in value;
-}
+const isResult = (value: unknown): value is ApiResult => isRefusal(value);
 
 type Route = 'submit' | 'get' | 'cancel';
 
@@ -183,8 +104,8 @@ export async function handleOrderApi(store: MesStore, req: ApiRequest, config: A
     if (route === 'get') {
       return { response: json(200, getOrderProgress(store, orderId as string)) };
     }
-    const body = readJsonBody(req, config, route === 'submit');
-    if (isResult(body)) return body;
+    const body = readJsonBody(req, config.maxBodyBytes, route === 'submit');
+    if (isRefusal(body)) return body;
     if (route === 'submit') {
       const order = parseProductionOrder(body.value);
       const outcome = await store.transact((s) => submitOrder(s, order, actor));
@@ -223,11 +144,13 @@ const WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * accepts is refused with that API's own answer; a body without a declared length is refused
  * (411), so the declared length bounds what is read.
  */
-export function refuseBeforeBody(req: ApiRequestHead, configs: Iterable<ApiConfig> = registered): ApiResponse | undefined {
+export function refuseBeforeBody(req: ApiRequestHead, configs: Iterable<ApiConfig> = registered, gates?: Iterable<TokenGate>): ApiResponse | undefined {
   if (!WITH_BODY.has(req.method.toUpperCase())) return undefined;
   let firstRefusal: ApiResult | undefined;
-  let accepting: ApiConfig | undefined;
-  for (const config of configs) {
+  // A token of the shop-floor API (operator, supervisor, integration: lib/api/tokens.ts) passes too.
+  const shopFloorLimit = acceptedBodyLimit(req.headers, gates);
+  let accepting: Pick<ApiConfig, 'maxBodyBytes'> | undefined = shopFloorLimit === undefined ? undefined : { maxBodyBytes: shopFloorLimit };
+  for (const config of accepting ? [] : configs) {
     const role = authenticate(req, config);
     if (!isResult(role)) {
       accepting = config;
@@ -241,5 +164,5 @@ export function refuseBeforeBody(req: ApiRequestHead, configs: Iterable<ApiConfi
     if (header(req, 'transfer-encoding') === undefined) return undefined;
     return refused(411, 'lengthRequired', [{ field: 'Content-Length', rule: 'required', message: 'a request body needs a Content-Length header' }]).response;
   }
-  return Number(declared) > accepting.maxBodyBytes ? tooLarge(declared, accepting).response : undefined;
+  return Number(declared) > accepting.maxBodyBytes ? tooLarge(declared, accepting.maxBodyBytes).response : undefined;
 }

@@ -352,6 +352,22 @@ export class MesStore {
     return (rows as EventRow[]).map(toStoredEvent);
   }
 
+  /**
+   * One page of the event feed: events after `afterSeq`, oldest first, optionally of one type (or
+   * a type prefix, `operation.` for `operation.*`) and one order. One connection writes the log and
+   * a commit is one synchronous step, so no event with a smaller seq can appear after a read: paging
+   * by the last seq read never skips or repeats one.
+   */
+  eventPage(afterSeq: number, limit: number, filter: { type?: string; typePrefix?: string; orderId?: string } = {}): StoredEvent[] {
+    const where = ['seq > ?'];
+    const args: unknown[] = [afterSeq];
+    if (filter.type !== undefined) { where.push('type = ?'); args.push(filter.type); }
+    if (filter.typePrefix !== undefined) { where.push("substr(type, 1, ?) = ?"); args.push(filter.typePrefix.length, filter.typePrefix); }
+    if (filter.orderId !== undefined) { where.push('order_id = ?'); args.push(filter.orderId); }
+    const rows = this.statement(`SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`).all(...args, limit);
+    return (rows as EventRow[]).map(toStoredEvent);
+  }
+
   eventsOfOrder(orderId: string): StoredEvent[] {
     return (this.statement('SELECT * FROM events WHERE order_id = ? ORDER BY seq').all(orderId) as EventRow[]).map(toStoredEvent);
   }

@@ -1,9 +1,11 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
-import { Dispatcher, parseCommand, parseCounterSignal, type CountOutcome, type ReleaseOutcome } from '../../lib/dispatch';
+import { Dispatcher, parseCommand, parseCounterSignal, type Command, type CommandOutcome, type CountOutcome, type ReleaseOutcome } from '../../lib/dispatch';
 import type { StoreLease, StoredEvent } from '../../lib/store';
 import { ConflictError, ValidationError, configVersion } from '../../lib/util';
 import type { PlantProvider } from '../mes-plant/provider';
 import { bindInput, closeAfter, reportSetupFailure, statusText, type Send, type StoreProvider } from '../shared/adapter';
+import { registerService } from '../shared/services';
+import type { DispatchPort } from '../../lib/api';
 
 interface DispatchDef extends NodeDef {
   store: string;
@@ -156,17 +158,22 @@ export = function register(RED: NodeAPI): void {
         send([null, snapshotMessages(wanted ? [wanted] : allWorkstations()), null]);
         return;
       }
-      const command = parseCommand(topic, msg.payload);
+      await execute(parseCommand(topic, msg.payload), send, msg);
+    }
+
+    /** One command, as a msg or over HTTP (mes-api): the same rules, events, snapshots and reply. */
+    async function execute(command: Command, send: Send, reply?: NodeMessageInFlow): Promise<CommandOutcome> {
+      if (!lease || !dispatcher) throw new Error(problem ?? RED._('mes-dispatch.errors.noStore'));
       const active = dispatcher;
       const outcome = await lease.store.transact((s) => active.execute(s, command));
-      const reply = msg as NodeMessageInFlow;
-      reply.payload = outcome;
       // A repeated command id gets its answer again but no events: they were sent the first time.
-      send([outcome.duplicate ? [] : eventMessages(outcome.events), null, reply]);
+      if (reply) reply.payload = outcome;
+      send([outcome.duplicate ? [] : eventMessages(outcome.events), null, reply ?? null]);
       if (!outcome.duplicate) refreshSnapshots(outcome.workstations);
       countStatus = '';
       node.status({ fill: 'green', shape: 'dot', text: statusText(`${command.type} ${outcome.orderId ? `${outcome.orderId}/${outcome.operationKey}` : outcome.workstation ?? ''}${outcome.duplicate ? ' (repeat)' : ''}`) });
       if (!outcome.duplicate) alertRefused(outcome.events);
+      return outcome;
     }
 
     const sendFromNode: Send = (msg) => node.send(msg);
@@ -195,7 +202,16 @@ export = function register(RED: NodeAPI): void {
       ? setInterval(closeQuietCounts, Math.min(QUIET_COUNTS_CHECK_MS, dispatcher.plant.countBatch.seconds * 1000))
       : undefined;
 
+    // mes-api sends commands and reads queues through this node, so HTTP and the dashboard share one path.
+    const service: DispatchPort = {
+      execute: (command) => execute(command, sendFromNode),
+      snapshot: (workstation) => (lease && dispatcher ? dispatcher.snapshot(lease.store, workstation) : undefined),
+      plant: () => dispatcher?.plant,
+    };
+    const unregister = lease && dispatcher ? registerService('dispatch', config.store, service) : () => undefined;
+
     node.on('close', (done: () => void) => {
+      unregister();
       if (timer) clearInterval(timer);
       if (countTimer) clearInterval(countTimer);
       closeAfter([input.settle(), background, counting], () => {

@@ -1,4 +1,148 @@
-import type { ApiRoute } from '../route';
+import { COMMAND_SCHEMAS, OPERATOR_COMMANDS, SUPERVISOR_COMMANDS, type CommandType } from '../../dispatch/commands';
+import type { ApiRoute, JsonSchema } from '../route';
 
-/** Routes of this family (see lib/api/route.ts). */
-export const SHOPFLOOR_ROUTES: readonly ApiRoute[] = [];
+/**
+ * Shop-floor commands, queue reads and the event feed (issue #16). The command bodies are the
+ * dispatch command schemas (lib/dispatch/commands.ts) with a `command` discriminator; the path
+ * fills `workstation`, the server fills `eventTime` (when absent), `supervisor` (the token's
+ * subject when absent) and `via`.
+ */
+const FILLED_BY_SERVER = new Set(['workstation', 'eventTime', 'supervisor']);
+
+function commandBody(type: CommandType): JsonSchema {
+  const schema = COMMAND_SCHEMAS[type];
+  const { via: _via, ...properties } = schema.properties;
+  return {
+    ...schema,
+    title: type,
+    properties: { command: { const: type }, ...properties },
+    required: ['command', ...schema.required.filter((name) => !FILLED_BY_SERVER.has(name))],
+  };
+}
+
+export const COMMAND_TYPES = [...OPERATOR_COMMANDS, ...SUPERVISOR_COMMANDS] as const;
+/** Commands only the supervisor role may send. */
+export const SUPERVISOR_ONLY: ReadonlySet<string> = new Set(SUPERVISOR_COMMANDS);
+
+export const COMMAND_REQUEST_SCHEMA: JsonSchema = {
+  type: 'object',
+  required: ['command'],
+  properties: { command: { enum: [...COMMAND_TYPES] } },
+  oneOf: COMMAND_TYPES.map(commandBody),
+};
+
+const identifier = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$' };
+const workstationParam = { workstation: { schema: identifier, description: 'The workstation id of the plant model.', required: true } };
+
+const EVENT_SCHEMA: JsonSchema = {
+  type: 'object',
+  required: ['seq', 'eventId', 'eventTime', 'recordedTime', 'type', 'orderId', 'operationKey', 'workstation', 'actor', 'payload'],
+  properties: {
+    seq: { type: 'integer', minimum: 1 },
+    eventId: { type: 'string' },
+    eventTime: { type: 'string', format: 'date-time' },
+    recordedTime: { type: 'string', format: 'date-time' },
+    type: { type: 'string' },
+    orderId: { type: ['string', 'null'] },
+    operationKey: { type: ['string', 'null'] },
+    workstation: { type: ['string', 'null'] },
+    actor: { type: ['string', 'null'] },
+    payload: { type: 'object' },
+  },
+};
+
+const OUTCOME_SCHEMA: JsonSchema = {
+  type: 'object',
+  required: ['commandId', 'command', 'duplicate', 'events', 'workstations'],
+  properties: {
+    commandId: { type: 'string' },
+    command: { enum: [...COMMAND_TYPES] },
+    duplicate: { type: 'boolean', description: 'true when this command id was answered before: the stored answer, no new event' },
+    orderId: { type: 'string' },
+    operationKey: { type: 'string' },
+    workstation: { type: 'string' },
+    state: { type: 'string' },
+    events: { type: 'array', items: EVENT_SCHEMA },
+    workstations: { type: 'array', items: { type: 'string' } },
+    workInstructions: {},
+    dueChecks: { type: 'array', items: { type: 'object' } },
+  },
+};
+
+const SNAPSHOT_SCHEMA: JsonSchema = {
+  type: 'object',
+  required: ['workstation', 'name', 'site', 'area', 'line', 'workCenters', 'operators', 'current', 'queue'],
+  properties: {
+    workstation: { type: 'string' },
+    name: { type: 'string' },
+    site: { type: 'string' },
+    area: { type: 'string' },
+    line: { type: 'string' },
+    workCenters: { type: 'array', items: { type: 'string' } },
+    operators: { type: 'array', items: { type: 'string' } },
+    current: { type: 'array', items: { type: 'object' } },
+    queue: { type: 'array', items: { type: 'object' } },
+  },
+};
+
+export const EVENT_TYPE_FILTER = '^[a-z][a-z0-9-]*(\\.[a-z0-9-]+)*(\\.\\*)?$';
+export const MAX_FEED_LIMIT = 1000;
+
+const json = (schema: JsonSchema) => ({ 'application/json': schema });
+
+export const SHOPFLOOR_ROUTES: readonly ApiRoute[] = [
+  {
+    operationId: 'postWorkstationCommand',
+    method: 'post',
+    path: '/mes/v1/workstations/{workstation}/commands',
+    tag: 'shop floor',
+    summary: 'Send an operator or supervisor command to a workstation',
+    description: 'The same rules, idempotent command ids and replies as the operator terminal. hold, release and resequence need the supervisor role.',
+    roles: ['operator', 'integration', 'supervisor'],
+    pathParams: workstationParam,
+    requestBody: { required: true, content: json(COMMAND_REQUEST_SCHEMA) },
+    responses: { 200: { description: 'The dispatch outcome (a repeated commandId: the first answer, duplicate true).', content: json(OUTCOME_SCHEMA) } },
+    errors: [400, 401, 403, 404, 409, 413, 500, 503],
+  },
+  {
+    operationId: 'getWorkstationQueue',
+    method: 'get',
+    path: '/mes/v1/workstations/{workstation}/queue',
+    tag: 'shop floor',
+    summary: "A workstation's queue and current operations",
+    roles: ['operator', 'integration', 'supervisor'],
+    pathParams: workstationParam,
+    responses: { 200: { description: 'The dispatch snapshot of the workstation.', content: json(SNAPSHOT_SCHEMA) } },
+    errors: [400, 401, 403, 404, 500, 503],
+  },
+  {
+    operationId: 'getEvents',
+    method: 'get',
+    path: '/mes/v1/events',
+    tag: 'event feed',
+    summary: 'The event log after a sequence number (change-data capture, audit trail)',
+    description: 'Pass `next` of one page as `after` of the next: paging by seq never skips or repeats an event, also while events are written.',
+    roles: ['integration', 'supervisor'],
+    query: {
+      after: { schema: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER }, description: 'Only events with a greater seq (default 0).' },
+      limit: { schema: { type: 'integer', minimum: 1, maximum: MAX_FEED_LIMIT }, description: 'At most this many events (default 100).' },
+      type: { schema: { type: 'string', maxLength: 100, pattern: EVENT_TYPE_FILTER }, description: 'An event type, or a prefix ending in .* (operation.*).' },
+      orderId: { schema: identifier, description: 'Only events of this order.' },
+    },
+    responses: {
+      200: {
+        description: 'A page of events, oldest first.',
+        content: json({
+          type: 'object',
+          required: ['events', 'next', 'hasMore'],
+          properties: {
+            events: { type: 'array', items: EVENT_SCHEMA },
+            next: { type: 'integer', minimum: 0, description: 'The seq to pass as after for the next page.' },
+            hasMore: { type: 'boolean' },
+          },
+        }),
+      },
+    },
+    errors: [400, 401, 403, 500],
+  },
+];
