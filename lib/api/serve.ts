@@ -1,5 +1,5 @@
 import { bounded } from '../util/errors';
-import type { ApiContextBase, ApiHandler, ApiReply } from './handler';
+import type { ApiContextBase, ApiHandler, ApiReply, Principal } from './handler';
 import { failure, isRefusal, readJsonBody, refused } from './http';
 import { httpInUrl, type ApiRoute } from './route';
 import { authenticate, authorize, type ApiToken } from './tokens';
@@ -28,6 +28,8 @@ export interface ServeOptions<C extends ApiContextBase> {
   maxBodyBytes: number;
 }
 
+const PUBLIC_PRINCIPAL: Principal = Object.freeze({ role: 'operator', subject: 'anonymous' });
+
 /** The route an http in url and method belong to. */
 export function findRoute(routes: readonly ApiRoute[], method: string, routePath: string): ApiRoute | undefined {
   const wanted = method.toLowerCase();
@@ -46,9 +48,11 @@ export async function serveRequest<C extends ApiContextBase>(ctx: C, req: Served
     const { response, error } = refused(404, 'notFound', [{ field: '', rule: 'route', message: `${bounded(req.method)} ${bounded(req.routePath)} is not an endpoint of the MES API` }]);
     return { reply: response, error };
   }
-  const principal = authenticate(req.headers, options.tokens);
+  // A route open to no role needs no token (lib/api/route.ts): only the reference page's static
+  // shell and files, which hold no MES data. Its handlers never look at the principal.
+  const principal = route.roles.length === 0 ? PUBLIC_PRINCIPAL : authenticate(req.headers, options.tokens);
   if (isRefusal(principal)) return { reply: principal.response, error: principal.error };
-  const forbidden = authorize(principal, route.roles, `${route.method.toUpperCase()} ${route.path}`);
+  const forbidden = route.roles.length === 0 ? undefined : authorize(principal, route.roles, `${route.method.toUpperCase()} ${route.path}`);
   if (forbidden) return { reply: forbidden.response, error: forbidden.error };
   let body: unknown;
   if (route.requestBody) {
