@@ -17,7 +17,7 @@ const CSV = 'text/csv';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 const attachment = {
-  'Content-Disposition': { description: 'attachment; filename="…" — a file name of letters, digits and ._- only.', schema: { type: 'string' } },
+  'Content-Disposition': { description: 'On a file (CSV, XLSX): attachment; filename="…", a name of letters, digits and ._- only.', schema: { type: 'string' } },
 };
 
 const orderIdParam: ApiParameter = {
