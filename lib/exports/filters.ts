@@ -10,7 +10,17 @@ export const IDENTIFIER_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/;
 const ORDER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$/;
 const TYPE_PATTERN = /^[a-z][a-z0-9_.-]{0,99}$/;
 // ISO 8601 date-time with a zone (RFC 3339): a time without a zone would be read in the server's zone.
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** RFC 3339 and a real calendar time: Date.parse alone rolls 2026-02-30 over into March. */
+function isCalendarDateTime(value: string): boolean {
+  const m = DATE_TIME.exec(value);
+  if (!m) return false;
+  const [y, mo, d, h, mi] = [1, 2, 3, 4, 5].map((i) => Number(m[i]));
+  const sec = m[6] === undefined ? 0 : Number(m[6]);
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  return day.getUTCMonth() === mo - 1 && day.getUTCDate() === d && h < 24 && mi < 60 && sec < 60 && (!m[8] || Number(m[8].slice(1, 3)) < 24);
+}
 
 export interface ExportFilters {
   format: ExportFormat;
@@ -65,7 +75,7 @@ export function parseExportFilters(query: Record<string, unknown>, rules: Export
   for (const name of ['from', 'to'] as const) {
     const value = values[name];
     if (value === undefined) continue;
-    const time = DATE_TIME.test(value) ? Date.parse(value) : NaN;
+    const time = isCalendarDateTime(value) ? Date.parse(value) : NaN;
     if (Number.isNaN(time)) errors.push({ field: name, rule: 'format', message: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-03-02T06:00:00Z' });
     else filters[name] = new Date(time).toISOString();
   }

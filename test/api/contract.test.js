@@ -14,6 +14,7 @@ const { getFlows } = require('../support/flows');
 const { MesStore } = require('../../dist/lib/store');
 const { ALL_COMPONENTS } = require('../../dist/lib');
 const { buildTwoLevelGenealogy } = require('../genealogy/fixtures');
+const fc = require('fast-check');
 const EXAMPLES = require('./examples');
 
 const TOKENS = { integration: 'ct-integration-token', supervisor: 'ct-supervisor-token', operator: 'ct-operator-token', bad: 'not-a-token-of-this-mes' };
@@ -133,6 +134,38 @@ describe('API contract: every documented request through the real runtime, every
     assert.deepEqual(failures, []);
     // The documented error cases that a client can provoke were provoked.
     for (const status of [400, 401, 404, 409]) assert.ok(results.some((r) => r.status === status), `no example answered ${status}`);
+  });
+
+  it('refuses malformed export, document and page requests by field and rule through the runtime (fast-check, 45 cases)', async () => {
+    const auditRows = async () => (await (await send({ method: 'get', path: '/mes/v1/exports/audit-trail', role: 'supervisor' })).text()).split('\r\n').length;
+    const rowsBefore = await auditRows();
+    const exportPath = fc.constantFrom('/mes/v1/exports/shift-history', '/mes/v1/exports/downtime', '/mes/v1/exports/audit-trail');
+    const bad = fc.oneof(
+      fc.tuple(exportPath, fc.string({ minLength: 1, maxLength: 10 }).filter((f) => f !== 'csv' && f !== 'xlsx'))
+        .map(([p, format]) => ({ path: p, query: { format }, role: 'supervisor', status: 400, field: 'format', rule: 'enum' })),
+      fc.tuple(exportPath, fc.constantFrom('2026-02-30T00:00:00Z', 'today', '2026-03-02', '2026-03-02T06:00:00', '0'))
+        .map(([p, from]) => ({ path: p, query: { from }, role: 'integration', status: 400, field: 'from', rule: 'format' })),
+      fc.tuple(exportPath, fc.integer({ min: 1, max: 1e6 }))
+        .map(([p, s]) => ({ path: p, query: { from: new Date(Date.UTC(2026, 2, 2) + s * 1000).toISOString(), to: '2026-03-02T00:00:00.000Z' }, role: 'supervisor', status: 400, field: 'to', rule: 'notBeforeFrom' })),
+      fc.tuple(exportPath, fc.string({ minLength: 101, maxLength: 400 }))
+        .map(([p, workstation]) => ({ path: p, query: { workstation }, role: 'supervisor', status: 400, field: 'workstation', rule: 'maxLength' })),
+      fc.tuple(exportPath, fc.constantFrom('limit', 'page', 'where', 'workstaton'))
+        .map(([p, name]) => ({ path: p, query: { [name]: '1' }, role: 'supervisor', status: 400, field: name, rule: 'unknownParameter' })),
+      fc.tuple(fc.constantFrom('/mes/v1/openapi.json', '/mes/v1/exports/downtime'), fc.constantFrom('bad', null))
+        .map(([p, role]) => ({ path: p, role, status: 401, field: 'Authorization', rule: 'bearerToken' })),
+      fc.constantFrom('index.html', 'swagger-initializer.js', 'oauth2-redirect.html', 'x.js', 'swagger-ui.js.map')
+        .map((asset) => ({ path: `/mes/v1/docs/${asset}`, role: null, status: 404, field: 'asset', rule: 'docsAsset' })),
+    );
+    let cases = 0;
+    await fc.assert(fc.asyncProperty(bad, async (c) => {
+      cases++;
+      const res = await send({ method: 'get', path: c.path, query: c.query, role: c.role });
+      assert.equal(res.status, c.status, `${c.path} ${JSON.stringify(c.query)} → ${res.status}`);
+      const body = await res.json();
+      assert.ok(body.errors.some((e) => e.field === c.field && e.rule === c.rule), `${c.path} ${JSON.stringify(c.query)} → ${JSON.stringify(body.errors)}`);
+    }), { numRuns: 45 });
+    assert.ok(cases >= 45);
+    assert.equal(await auditRows(), rowsBefore);
   });
 
   it('is still alive and unchanged by the refused requests', async () => {

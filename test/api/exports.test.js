@@ -154,6 +154,8 @@ describe('exports: shift history, downtime and audit trail (handlers on a real s
       fc.string({ minLength: 1, maxLength: 8 }).filter((f) => !['csv', 'xlsx'].includes(f)).map((format) => [{ format }, 'format', 'enum']),
       fc.oneof(fc.constantFrom('yesterday', '2026-13-01T00:00:00Z', '2026-03-02', '2026-03-02T06:00:00', '1709366400', ''), fc.string({ maxLength: 12 }))
         .filter((t) => Number.isNaN(Date.parse(t)) || !/Z|[+-]\d\d:\d\d$/.test(t)).map((from) => [{ from }, 'from', 'format']),
+      fc.constantFrom('2026-02-30T00:00:00Z', '2026-04-31T06:00:00Z', '2026-03-02T24:00:00Z', '2026-03-02T06:60:00Z', '2026-03-02T06:00:00+25:00')
+        .map((to) => [{ to }, 'to', 'format']), // Date.parse would roll these over into a real time
       fc.date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }).chain((d) => fc.integer({ min: 1, max: 1e9 }).map((ms) =>
         [{ from: new Date(d.getTime() + ms).toISOString(), to: d.toISOString() }, 'to', 'notBeforeFrom'])),
       fc.constantFrom('WS-9', 'ws-1', 'L1').map((workstation) => [{ workstation }, 'workstation', 'knownWorkstation']),
