@@ -29,7 +29,7 @@ export interface TraceApiResult {
   error?: Error;
 }
 
-export const LOT_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$/;
+const LOT_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$/;
 const JSON_TYPE = { 'Content-Type': 'application/json; charset=utf-8' };
 
 class TraceRequestError extends Error {

@@ -39,7 +39,7 @@ export type ApiRequestHead = Pick<ApiRequest, 'method' | 'headers'>;
 
 export { DEFAULT_MAX_BODY_BYTES, InternalApiError } from '../api/http';
 const ACTOR_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@:-]{0,99}$/;
-export const ORDER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$/;
+const ORDER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$/;
 
 type Role = 'erp' | 'supervisor';
 

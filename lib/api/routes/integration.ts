@@ -1,6 +1,7 @@
-import { CANCEL_REQUEST_SCHEMA, PRODUCTION_ORDER_SCHEMA } from '../../orders/validate';
-import { ORDER_ID_PATTERN } from '../../orders/http-api';
-import { LOT_PATTERN } from '../../genealogy/http-api';
+// The very objects lib/orders/validate.ts compiles (one JSON module, loaded once), imported from
+// the files rather than from lib/orders, which depends on lib/api for its HTTP helpers.
+import PRODUCTION_ORDER_SCHEMA from '../../../schemas/production-order.schema.json';
+import CANCEL_REQUEST_SCHEMA from '../../../schemas/cancel-request.schema.json';
 import { DOCS_ASSETS } from '../docs-page';
 import { EXPORT_FORMATS, EXPORT_TEXT_LIMIT, IDENTIFIER_PATTERN } from '../../exports/filters';
 import { namedSchema } from '../schema-names';
@@ -20,13 +21,15 @@ const attachment = {
   'Content-Disposition': { description: 'On a file (CSV, XLSX): attachment; filename="…", a name of letters, digits and ._- only.', schema: { type: 'string' } },
 };
 
+// Order ids and lot numbers follow the order schema's identifier rule (the APIs check the same).
+const IDENTIFIER = PRODUCTION_ORDER_SCHEMA.definitions.identifier;
 const orderIdParam: ApiParameter = {
   description: "The order's id (1-64 letters, digits or ._:/- starting with a letter or digit; URL-encode a /).",
-  schema: { type: 'string', pattern: ORDER_ID_PATTERN.source },
+  schema: IDENTIFIER,
 };
 const lotParam: ApiParameter = {
   description: 'Lot or serial number (1-64 letters, digits or ._:/- starting with a letter or digit).',
-  schema: { type: 'string', pattern: LOT_PATTERN.source },
+  schema: IDENTIFIER,
 };
 const actorHeader = 'An optional `X-MES-Actor` header names the person behind the token; it is recorded as `<role>:<actor>`.';
 
@@ -140,7 +143,7 @@ const EXPORT_ROUTES: ApiRoute[] = [
     { ...EXPORT_FILTERS, line: text('Only this line.') }),
   exportRoute('exportAuditTrail', 'audit-trail', 'The audit trail: every event of the log, who did what, when',
     'One row per event, in log order (seq), by event time in the range. Streams, so a large range does not fill memory.',
-    { ...EXPORT_FILTERS, orderId: { description: 'Only events of this order.', schema: { type: 'string', pattern: ORDER_ID_PATTERN.source } },
+    { ...EXPORT_FILTERS, orderId: { description: 'Only events of this order.', schema: IDENTIFIER },
       actor: { description: 'Only events recorded by this actor.', schema: { type: 'string', minLength: 1, maxLength: EXPORT_TEXT_LIMIT } },
       type: { description: 'Only events of this type, e.g. dispatch.operation.started.', schema: { type: 'string', pattern: '^[a-z][a-z0-9_.-]{0,99}$' } } }),
 ];
