@@ -34,7 +34,7 @@ const loopbackOnly = {
 const dashboardGuard = dashboardLogin || loopbackOnly;
 // The front door (scripts/start.js, SECURITY.md): cross-origin requests are refused unless their
 // origin is in MES_CORS_ORIGINS; on loopback without a login only the MES's own host names answer.
-const { parseOrigins } = require('../dist/lib/util');
+const { parseOrigins, rawBodyMiddleware } = require('../dist/lib/util');
 const corsOrigins = parseOrigins(process.env.MES_CORS_ORIGINS);
 const port = Number(process.env.PORT) || 1880;
 // Demo mode (npm start's default) runs the demo parts: simulated PLC, mock ERP, demo orders.
@@ -53,6 +53,8 @@ module.exports = {
   // The editor and its admin API live under /admin, so that nothing of theirs (their CORS
   // included) covers the MES endpoints under /mes.
   httpAdminRoot: editorEnabled ? '/admin' : false,
+  // Raw bodies for our POST routes with url parameters too (lib/util/front-door.ts rawBodyMiddleware).
+  httpNodeMiddleware: rawBodyMiddleware('/mes/'),
   httpNodeCors: corsOrigins.length > 0 ? { origin: corsOrigins, methods: 'GET,POST', allowedHeaders: 'Authorization,Content-Type,X-MES-Actor' } : undefined,
   mesFrontDoor: { port, loopbackOnly: loopback.has(host) && !hasAdminLogin && !dashboardLogin, allowedOrigins: corsOrigins },
   adminAuth: hasAdminLogin ? {

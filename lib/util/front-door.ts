@@ -82,3 +82,52 @@ export const HTTP_SERVER_LIMITS = {
 
 /** Open connections the MES accepts at once unless MES_HTTP_MAX_CONNECTIONS says otherwise. */
 export const DEFAULT_MAX_CONNECTIONS = 256;
+
+/** Largest body the raw-body capture below reads; the front door's per-API limits are lower. */
+const RAW_BODY_CAP = 16 * 1024 * 1024;
+
+interface RawBodyRequest extends NodeJS.ReadableStream {
+  method?: string;
+  url?: string;
+  headers: Record<string, string | string[] | undefined>;
+  body?: unknown;
+  _body?: boolean;
+  skipRawBodyParser?: boolean;
+  readableEnded?: boolean;
+}
+
+/**
+ * Node-RED's http in "skip body parsing" matches the request path exactly, so it never applies to
+ * a url with parameters (/mes/v1/workstations/:workstation/commands): its JSON parser would read
+ * the body and answer malformed JSON with a bare 500. As `httpNodeMiddleware` (flows/settings.js)
+ * this keeps the raw body of every POST under `prefix` as a Buffer, marked as parsed, so our nodes
+ * answer bad JSON with a JSON error list naming the rule.
+ */
+export function rawBodyMiddleware(prefix: string) {
+  return (req: RawBodyRequest, _res: unknown, next: (err?: unknown) => void): void => {
+    if (req.method !== 'POST' || !(req.url ?? '').startsWith(prefix) || req._body || req.readableEnded) {
+      next();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > RAW_BODY_CAP) failed = true;
+      else if (!failed) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      // Beyond the cap (the front door bounds declared lengths well below it) the request fails.
+      if (failed) {
+        next(new Error(`request body over ${RAW_BODY_CAP} bytes`));
+        return;
+      }
+      req.body = Buffer.concat(chunks);
+      req._body = true;
+      req.skipRawBodyParser = true;
+      next();
+    });
+    req.on('error', (err) => next(err));
+  };
+}
