@@ -1,5 +1,5 @@
-// The reference page in a real browser (Chromium) against the real runtime: the page loads with
 /* global document */
+// The reference page in a real browser (Chromium) against the real runtime: the page loads with
 // no token and no CDN, refuses a wrong token, and with a good one shows every documented
 // operation with the token set in Swagger UI's Authorize, under the page's strict CSP.
 const assert = require('node:assert/strict');
