@@ -2,7 +2,6 @@ export * from './route';
 export * from './handler';
 export * from './routes';
 export * from './handlers';
-export * from './http';
 export * from './tokens';
 export * from './params';
 export * from './serve';
