@@ -84,6 +84,7 @@ function installFrontDoor(options) {
   const http = require('node:http');
   const { frontDoorRefusal, allowedOrigin, HTTP_SERVER_LIMITS, DEFAULT_MAX_CONNECTIONS } = require('../dist/lib/util');
   const { refuseBeforeBody } = require('../dist/lib/orders');
+  const { acceptedBodyLimit } = require('../dist/lib/api');
   const answer = (res, statusCode, headers, body) => {
     // Connection: close, so that a refused body is not read to its end.
     res.writeHead(statusCode, { 'Content-Type': 'application/json; charset=utf-8', Connection: 'close', ...headers });
@@ -104,7 +105,8 @@ function installFrontDoor(options) {
         return origin ? setHeader.call(this, name, origin) : this;
       };
       if (req.url.startsWith('/mes/')) {
-        const early = refuseBeforeBody(req);
+        // The order API's tokens, or those of the shop-floor API (operator, supervisor, integration).
+        const early = refuseBeforeBody(req, undefined, acceptedBodyLimit(req.headers));
         if (early) return answer(res, early.statusCode, early.headers, early.body);
       }
       return listener(req, res);

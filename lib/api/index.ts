@@ -3,7 +3,6 @@ export * from './handler';
 export * from './routes';
 export * from './handlers';
 export * from './openapi';
-export * from './http';
 export * from './tokens';
 export * from './params';
 export * from './serve';

@@ -1,6 +1,6 @@
 import { bounded } from '../util/errors';
 import type { ApiContextBase, ApiHandler, ApiReply, Principal } from './handler';
-import { failure, isRefusal, readJsonBody, refused } from './http';
+import { failure, isRefusal, readJsonBody, refused } from '../util/http';
 import { httpInUrl, type ApiRoute } from './route';
 import { authenticate, authorize, type ApiToken } from './tokens';
 

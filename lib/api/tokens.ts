@@ -1,6 +1,6 @@
 import { bearerToken, secretsEqual } from '../util/auth';
 import { bounded, ValidationError, type FieldError } from '../util/errors';
-import { ForbiddenError, header, refused, type HttpRefusal } from './http';
+import { ForbiddenError, header, refused, type HttpRefusal } from '../util/http';
 import type { Principal } from './handler';
 import type { ApiRole } from './route';
 

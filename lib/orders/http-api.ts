@@ -1,7 +1,6 @@
 import type { MesStore, StoredEvent } from '../store';
 import { bearerToken, secretsEqual } from '../util/auth';
-import { failure as httpFailure, header, isRefusal, json, readJsonBody, refused, tooLarge, type HttpResponse } from '../api/http';
-import { acceptedBodyLimit, type TokenGate } from '../api/tokens';
+import { failure as httpFailure, header, isRefusal, json, readJsonBody, refused, tooLarge, type HttpResponse } from '../util/http';
 import { bounded } from '../util/errors';
 import { cancelOrder, getOrderProgress, submitOrder } from './intake';
 import { parseCancelRequest, parseProductionOrder } from './validate';
@@ -37,7 +36,7 @@ export interface ApiResult {
 /** The parts of a request known before its body is read. */
 export type ApiRequestHead = Pick<ApiRequest, 'method' | 'headers'>;
 
-export { DEFAULT_MAX_BODY_BYTES, InternalApiError } from '../api/http';
+export { DEFAULT_MAX_BODY_BYTES, InternalApiError } from '../util/http';
 const ACTOR_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@:-]{0,99}$/;
 const ORDER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$/;
 
@@ -144,11 +143,11 @@ const WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * accepts is refused with that API's own answer; a body without a declared length is refused
  * (411), so the declared length bounds what is read.
  */
-export function refuseBeforeBody(req: ApiRequestHead, configs: Iterable<ApiConfig> = registered, gates?: Iterable<TokenGate>): ApiResponse | undefined {
+export function refuseBeforeBody(req: ApiRequestHead, configs: Iterable<ApiConfig> = registered, shopFloorLimit?: number): ApiResponse | undefined {
   if (!WITH_BODY.has(req.method.toUpperCase())) return undefined;
   let firstRefusal: ApiResult | undefined;
-  // A token of the shop-floor API (operator, supervisor, integration: lib/api/tokens.ts) passes too.
-  const shopFloorLimit = acceptedBodyLimit(req.headers, gates);
+  // `shopFloorLimit`: the body limit of the shop-floor API whose token the request carries
+  // (lib/api/tokens.ts acceptedBodyLimit, passed by the front door); such a request passes too.
   let accepting: Pick<ApiConfig, 'maxBodyBytes'> | undefined = shopFloorLimit === undefined ? undefined : { maxBodyBytes: shopFloorLimit };
   for (const config of accepting ? [] : configs) {
     const role = authenticate(req, config);

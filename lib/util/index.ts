@@ -5,3 +5,4 @@ export * from './errors';
 export * from './front-door';
 export * from './json-schema';
 export * from './json-scan';
+export * from './http';

@@ -1,10 +1,7 @@
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
-import {
-  DEFAULT_MAX_BODY_BYTES, LINE_HANDLERS, LINE_ROUTES, registerTokenGate, serveRequest, tokensFromEnv, UnavailableError,
-  type ApiToken, type DispatchPort, type ShopfloorContext,
-} from '../../lib/api';
+import { LINE_HANDLERS, LINE_ROUTES, registerTokenGate, serveRequest, tokensFromEnv, type ApiToken, type DispatchPort, type ShopfloorContext } from '../../lib/api';
 import type { StoreLease } from '../../lib/store';
-import { configVersion } from '../../lib/util';
+import { configVersion, DEFAULT_MAX_BODY_BYTES, UnavailableError } from '../../lib/util';
 import { bindInput, closeAfter, reportSetupFailure, statusText, type StoreProvider } from '../shared/adapter';
 import { findService } from '../shared/services';
 

@@ -86,6 +86,8 @@ describe('shop-floor API in the real runtime', function () {
     const feed = await request('GET', '/mes/v1/events', { token: TOKENS.operator });
     assert.equal(feed.status, 403);
     assert.deepEqual([feed.body.errors[0].field, feed.body.errors[0].rule], ['Authorization', 'role']);
+    // The tab's catch node logs the refusal (its debug node writes to the console).
+    await until(() => /log refused API requests[\s\S]*needs the role integration or supervisor/.test(runtime.output()), 'the catch node to see the refusal');
   });
 
   it('runs operator commands with the token of a scanner, records the person and the channel, and answers a repeat with the same outcome and no new events', async () => {

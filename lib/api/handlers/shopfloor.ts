@@ -2,7 +2,7 @@ import { parseCommand, type Command, type CommandOutcome, type WorkstationSnapsh
 import type { PlantModel } from '../../plant';
 import { ValidationError, type FieldError } from '../../util/errors';
 import type { ApiCall, ApiContextBase, ApiHandler } from '../handler';
-import { ApiNotFoundError, json, UnavailableError } from '../http';
+import { ApiNotFoundError, json, UnavailableError } from '../../util/http';
 import { parseParams } from '../params';
 import { SHOPFLOOR_ROUTES, SUPERVISOR_ONLY } from '../routes/shopfloor';
 import type { ApiRoute } from '../route';

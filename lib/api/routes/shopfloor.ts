@@ -11,7 +11,8 @@ const FILLED_BY_SERVER = new Set(['workstation', 'eventTime', 'supervisor']);
 
 function commandBody(type: CommandType): JsonSchema {
   const schema = COMMAND_SCHEMAS[type];
-  const { via: _via, ...properties } = schema.properties;
+  // `via` is the MES's record of the channel, never the caller's to set.
+  const properties = Object.fromEntries(Object.entries(schema.properties).filter(([name]) => name !== 'via'));
   return {
     ...schema,
     title: type,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { bounded, ConflictError, NotFoundError, ValidationError, type FieldError } from '../util/errors';
-import { jsonStructureError } from '../util/json-scan';
+import { bounded, ConflictError, NotFoundError, ValidationError, type FieldError } from './errors';
+import { jsonStructureError } from './json-scan';
 
 /**
  * What every JSON endpoint of the MES (order API, shop-floor API) answers with, and how it reads a
