@@ -194,8 +194,8 @@ export interface ReportContext {
 const CSV_COLUMNS = ['seq', 'event_id', 'event_time', 'recorded_time', 'type', 'order_id', 'operation_key', 'workstation', 'actor', 'summary',
   'signer_name', 'signer_id', 'signature_meaning', 'signed_at', 'signed_action', 'signed_seq', 'signed_event_id'];
 
-/** The audit trail as CSV (formulas neutralised by toCsv), built page by page. */
-export function auditTrailCsv(trail: AuditTrail): Buffer {
+/** The audit trail as CSV (formulas neutralised by toCsv), built page by page, letting the event loop run between pages. */
+export async function auditTrailCsv(trail: AuditTrail): Promise<Buffer> {
   const header = toCsv({ columns: CSV_COLUMNS, rows: [] });
   const chunks = [Buffer.from(header)];
   let page: unknown[][] = [];
@@ -208,7 +208,10 @@ export function auditTrailCsv(trail: AuditTrail): Buffer {
     const s = r.signature;
     page.push([r.seq, r.eventId, r.eventTime, r.recordedTime, r.type, r.orderId, r.operationKey, r.workstation, r.actor, r.summary,
       s?.printedName, s?.userId, s?.meaning, s?.signedAt, s?.action, s?.signedSeq, s?.signedEventId]);
-    if (page.length >= AUDIT_PAGE_SIZE) flush();
+    if (page.length >= AUDIT_PAGE_SIZE) {
+      flush();
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
   if (page.length > 0) flush();
   return Buffer.concat(chunks);
@@ -231,8 +234,8 @@ export function auditTrailPdf(trail: AuditTrail, context: ReportContext): Promis
     author: context.generatedBy,
     createdAt: context.generatedAt,
     lines: [`Filter: ${describeFilter(trail.filter)}`, `Generated at ${context.generatedAt.toISOString()} by ${context.generatedBy}`, `Events up to seq ${trail.lastSeq}`],
-  }, (writer) => {
-    const count = writer.table(PDF_COLUMNS, (function* rows() {
+  }, async (writer) => {
+    const count = await writer.table(PDF_COLUMNS, (function* rows() {
       for (const r of trail.rows()) {
         yield [String(r.seq), r.eventTime, r.type, [r.orderId, r.operationKey].filter(Boolean).join(' / '), r.workstation ?? '', r.actor ?? '', r.summary];
       }

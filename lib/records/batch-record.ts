@@ -324,7 +324,7 @@ const dash = (v: unknown) => (v === null || v === undefined || v === '' ? '-' : 
 const qty = (value: number, unit: string | null) => `${value} ${unit ?? ''}`.trim();
 const limitsText = (l: RecordCheck['limits']) => (l ? `${l.lower ?? '-inf'} .. ${l.upper ?? 'inf'}${l.nominal !== null ? ` (nominal ${l.nominal})` : ''}${l.unit ? ` ${l.unit}` : ''}` : '-');
 
-function operationSection(w: PdfWriter, op: RecordOperation): void {
+async function operationSection(w: PdfWriter, op: RecordOperation): Promise<void> {
   w.heading(`Operation ${op.key}${op.description ? ` - ${op.description}` : ''}`);
   w.fields([
     ['Work center / workstations', `${dash(op.workCenter)} / ${op.workstations.join(', ') || '-'}`],
@@ -335,10 +335,10 @@ function operationSection(w: PdfWriter, op: RecordOperation): void {
     ['Scrap reasons', op.scrapReasons.map((r) => `${r.reason} ${r.quantity}`).join(', ') || '-'],
   ]);
   w.line('Operators', { bold: true });
-  w.table([{ title: 'operator', width: 150 }, { title: 'signed on', width: 150 }, { title: 'did', width: 469.89 }],
+  await w.table([{ title: 'operator', width: 150 }, { title: 'signed on', width: 150 }, { title: 'did', width: 469.89 }],
     op.operators.map((o) => [o.actor, dash(o.signedOnAt), o.actions.join(', ')]));
   w.line('Checks', { bold: true });
-  w.table([{ title: 'seq', width: 40 }, { title: 'time', width: 110 }, { title: 'who', width: 80 }, { title: 'check', width: 160 }, { title: 'value', width: 70 },
+  await w.table([{ title: 'seq', width: 40 }, { title: 'time', width: 110 }, { title: 'who', width: 80 }, { title: 'check', width: 160 }, { title: 'value', width: 70 },
     { title: 'limits', width: 230 }, { title: 'result', width: 79.89 }],
   op.checks.map((c) => [String(c.seq), c.eventTime, dash(c.actor), `${c.checkId} ${c.characteristic} (${c.type})`, dash(c.value), limitsText(c.limits), c.passed ? 'pass' : 'FAIL']));
   w.line('Nonconformances, holds and releases, SPC violations', { bold: true });
@@ -348,10 +348,10 @@ function operationSection(w: PdfWriter, op: RecordOperation): void {
     ...op.holds.map((h) => ({ seq: h.seq, time: h.eventTime, who: h.actor, what: `${h.type}: ${h.reason}` })),
     ...op.spcViolations.map((v) => ({ seq: v.seq, time: v.eventTime, who: v.actor, what: v.summary })),
   ].sort((a, b) => a.seq - b.seq);
-  w.table([{ title: 'seq', width: 40 }, { title: 'time', width: 110 }, { title: 'who', width: 90 }, { title: 'what', width: 529.89 }],
+  await w.table([{ title: 'seq', width: 40 }, { title: 'time', width: 110 }, { title: 'who', width: 90 }, { title: 'what', width: 529.89 }],
     events.map((e) => [String(e.seq), e.time, dash(e.who), e.what]));
   w.line('Lots consumed and produced', { bold: true });
-  w.table([{ title: 'seq', width: 40 }, { title: 'time', width: 110 }, { title: 'who', width: 90 }, { title: 'movement', width: 70 }, { title: 'material', width: 120 },
+  await w.table([{ title: 'seq', width: 40 }, { title: 'time', width: 110 }, { title: 'who', width: 90 }, { title: 'movement', width: 70 }, { title: 'material', width: 120 },
     { title: 'lot / serials', width: 220 }, { title: 'quantity', width: 119.89 }], [
     ...op.consumed.map((c) => [String(c.seq), c.eventTime, dash(c.actor), c.backflush ? 'consumed (backflush)' : 'consumed', dash(c.material), dash(c.lot ?? c.serial), qty(c.quantity, c.unit)]),
     ...op.produced.map((p) => [String(p.seq), p.eventTime, dash(p.actor), 'produced', dash(p.material), dash(p.lot ?? (p.serials.join(' ') || null)), qty(p.quantity, p.unit)]),
@@ -366,7 +366,7 @@ export function batchRecordPdf(record: BatchRecord): Promise<Buffer> {
     author: record.generatedBy,
     createdAt: new Date(record.generatedAt),
     lines: [`Generated at ${record.generatedAt} by ${record.generatedBy}, from events ${dash(s.firstSeq)} to ${dash(s.lastSeq)} of the event log`],
-  }, (w) => {
+  }, async (w) => {
     w.heading('Order');
     w.fields([
       ['Order / ERP reference', `${record.orderId} / ${dash(record.erpReference)}`],
@@ -377,12 +377,12 @@ export function batchRecordPdf(record: BatchRecord): Promise<Buffer> {
       ['Received / started / completed', `${dash(record.receivedAt)} / ${dash(record.startedAt)} / ${dash(record.completedAt)}`],
       ['Status', record.status],
     ]);
-    for (const op of record.operations) operationSection(w, op);
+    for (const op of record.operations) await operationSection(w, op);
     w.heading('Deviations');
-    w.table([{ title: 'seq', width: 40 }, { title: 'time', width: 110 }, { title: 'who', width: 90 }, { title: 'kind', width: 110 }, { title: 'what', width: 419.89 }],
+    await w.table([{ title: 'seq', width: 40 }, { title: 'time', width: 110 }, { title: 'who', width: 90 }, { title: 'kind', width: 110 }, { title: 'what', width: 419.89 }],
       record.deviations.map((d) => [String(d.seq), d.eventTime, dash(d.actor), d.type, d.summary]));
     w.heading('Signatures');
-    w.table([{ title: 'signed at', width: 110 }, { title: 'printed name', width: 130 }, { title: 'user', width: 80 }, { title: 'meaning', width: 70 },
+    await w.table([{ title: 'signed at', width: 110 }, { title: 'printed name', width: 130 }, { title: 'user', width: 80 }, { title: 'meaning', width: 70 },
       { title: 'action', width: 120 }, { title: 'bound to event', width: 259.89 }],
     record.signatures.map((g) => [g.signedAt, g.printedName, g.userId, g.meaning, g.action, `#${g.signedSeq} ${dash(g.signedType)} ${g.signedEventId}`]));
     w.heading('Summary');

@@ -22,6 +22,8 @@ const SIZE = 7.5;
 const PAD = 2;
 /** Longest cell text drawn; a longer one is cut so that one row never outgrows a page. */
 const MAX_CELL = 1200;
+/** Rows laid out between two turns of the event loop. */
+const YIELD_ROWS = 200;
 
 /**
  * pdfkit's standard fonts (embedded by every PDF reader, nothing to ship) encode WinAnsi only; a
@@ -92,6 +94,8 @@ export class PdfWriter {
 
   private measure(text: string, width: number, bold: boolean, size: number): number {
     this.doc.font(bold ? BOLD : FONT).fontSize(size);
+    // Most cells fit one line: measuring the width is far cheaper than laying the text out.
+    if (!text.includes('\n') && this.doc.widthOfString(text) <= width) return this.doc.currentLineHeight(true);
     return this.doc.heightOfString(text, { width });
   }
 
@@ -141,8 +145,11 @@ export class PdfWriter {
     this.y += height;
   }
 
-  /** A table that breaks across pages and repeats its header row on each; `rows` is read once. */
-  table(columns: readonly PdfColumn[], rows: Iterable<readonly string[]>): number {
+  /**
+   * A table that breaks across pages and repeats its header row on each; `rows` is read once.
+   * Every YIELD_ROWS rows it lets the event loop run, so a long report does not stall the flows.
+   */
+  async table(columns: readonly PdfColumn[], rows: Iterable<readonly string[]>): Promise<number> {
     const header = columns.map((c) => winAnsi(c.title));
     const headerHeight = this.rowHeight(header, columns, true);
     this.ensure(headerHeight * 2);
@@ -154,6 +161,7 @@ export class PdfWriter {
       if (this.ensure(height)) this.drawRow(header, columns, headerHeight, true);
       this.drawRow(cells, columns, height, false);
       count += 1;
+      if (count % YIELD_ROWS === 0) await new Promise<void>((resolve) => setImmediate(resolve));
     }
     if (count === 0) this.line('(none)', { size: SIZE });
     return count;
@@ -165,7 +173,7 @@ export class PdfWriter {
 }
 
 /** Renders `body` into one PDF: a counting pass, then the drawing pass (see PdfWriter). */
-export function renderPdf(meta: PdfMeta, body: (writer: PdfWriter) => void): Promise<Buffer> {
+export async function renderPdf(meta: PdfMeta, body: (writer: PdfWriter) => Promise<void>): Promise<Buffer> {
   const doc = new PDFDocument({
     size: 'A4', layout: 'landscape', margin: MARGIN, compress: true,
     info: { Title: meta.title, Author: meta.author, Creator: 'node-red-contrib-mes', CreationDate: meta.createdAt },
@@ -179,9 +187,9 @@ export function renderPdf(meta: PdfMeta, body: (writer: PdfWriter) => void): Pro
     doc.on('error', reject);
   });
   const counting = new PdfWriter(doc, meta, false, 0);
-  body(counting);
+  await body(counting);
   const writer = new PdfWriter(doc, meta, true, counting.pages);
-  body(writer);
+  await body(writer);
   writer.finish();
   doc.end();
   return done;

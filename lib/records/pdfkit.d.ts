@@ -36,6 +36,8 @@ declare module 'pdfkit' {
     fontSize(size: number): this;
     text(text: string, x?: number, y?: number, options?: TextOptions): this;
     heightOfString(text: string, options?: TextOptions): number;
+    widthOfString(text: string): number;
+    currentLineHeight(includeGap?: boolean): number;
     moveTo(x: number, y: number): this;
     lineTo(x: number, y: number): this;
     lineWidth(width: number): this;

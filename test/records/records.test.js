@@ -12,7 +12,7 @@ const { createAjv } = require('../../dist/lib/util');
 const { pdfPages } = require('./pdf-text');
 
 const CLOCK = Date.parse('2026-11-26T08:00:00Z');
-const context = { generatedBy: 'sup-bo', generatedAt: new Date(CLOCK) };
+const reportContext = { generatedBy: 'sup-bo', generatedAt: new Date(CLOCK) };
 
 /** What another helper's signatures module appends after the event it signs (lib/compliance/signature-types.ts). */
 function signatureFor(signed, overrides = {}) {
@@ -128,14 +128,14 @@ describe('records: the audit trail and the batch record', () => {
     it('as CSV: one row per event, formulas neutralised', async () => {
       await scriptedOrder(store);
       const trail = new AuditTrail(store, { orderId: 'PO-1000' });
-      const csv = auditTrailCsv(trail).toString('utf8');
+      const csv = (await auditTrailCsv(trail)).toString('utf8');
       const lines = csv.trimEnd().split('\r\n');
       assert.match(lines[0], /^seq,event_id,event_time,recorded_time,type,order_id,operation_key,workstation,actor,summary,signer_name/);
       assert.equal(lines.length, 1 + store.eventsOfOrder('PO-1000').length);
       const scrap = lines.find((l) => l.includes('quantity.reported') && l.includes('HYPERLINK'));
       assert.ok(scrap.includes('"good +10 PCE, scrap +1 (reason =HYPERLINK(""http://evil""))"'), 'inside text the formula is harmless');
       await store.transact((s) => s.appendEvent({ type: 'operation.held', orderId: 'PO-1000', operationKey: '0010', actor: '=cmd|calc', payload: { reason: 'x' } }));
-      const again = auditTrailCsv(new AuditTrail(store, { orderId: 'PO-1000' })).toString('utf8');
+      const again = (await auditTrailCsv(new AuditTrail(store, { orderId: 'PO-1000' }))).toString('utf8');
       assert.ok(again.includes(",'=cmd|calc,"), 'a cell starting with = gets a leading quote');
     });
 
@@ -146,7 +146,7 @@ describe('records: the audit trail and the batch record', () => {
         for (let i = 0; i < 120; i += 1) s.appendEvent({ type: 'operation.paused', orderId: 'PO-1000', operationKey: '0020', actor: `op-${i}`, payload: { reasonCode: `R${i}` } });
       });
       const trail = new AuditTrail(store, { orderId: 'PO-1000' });
-      const pdf = await auditTrailPdf(trail, context);
+      const pdf = await auditTrailPdf(trail, reportContext);
       assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
       assert.match(pdf.subarray(-6).toString(), /%%EOF/);
       const pages = pageText(pdfPages(pdf));
@@ -162,8 +162,23 @@ describe('records: the audit trail and the batch record', () => {
       for (const event of store.eventsOfOrder('PO-1000')) assert.match(all, new RegExp(`\n${event.seq}\n`), `event ${event.seq} listed`);
       assert.match(all, /Bo Berg \(sup-bo\) signed "approved"/);
       assert.match(all, /state running -> held/, 'the arrow spelled out in WinAnsi');
-      const again = await auditTrailPdf(new AuditTrail(store, { orderId: 'PO-1000' }), context);
+      const again = await auditTrailPdf(new AuditTrail(store, { orderId: 'PO-1000' }), reportContext);
       assert.ok(again.equals(pdf), 'deterministic for a fixed clock');
+    });
+
+    it('lets the event loop run while a long report is built, so the flows go on', async () => {
+      await store.transact((s) => {
+        for (let i = 0; i < 1200; i += 1) s.appendEvent({ type: 'operation.paused', orderId: 'PO-LONG', operationKey: '0010', actor: 'op-anna', payload: { reasonCode: 'R' } });
+      });
+      for (const build of [(t) => auditTrailPdf(t, reportContext), (t) => auditTrailCsv(t)]) {
+        let turns = 0;
+        let building = true;
+        const spin = () => { if (building) { turns += 1; setImmediate(spin); } };
+        setImmediate(spin);
+        await build(new AuditTrail(store, { orderId: 'PO-LONG' }));
+        building = false;
+        assert.ok(turns >= 2, `the event loop turned ${turns} times`);
+      }
     });
 
     it('refuses bad filters naming the field and the rule', () => {
@@ -187,7 +202,7 @@ describe('records: the audit trail and the batch record', () => {
   describe('batch record', () => {
     it('derives operations, operators, quantities equal to the order progress, checks, nonconformance, hold, lots, deviations, signatures', async () => {
       await scriptedOrder(store);
-      const record = buildBatchRecord(store, 'PO-1000', context);
+      const record = buildBatchRecord(store, 'PO-1000', reportContext);
       const validate = createAjv().compile(BATCH_RECORD_SCHEMA);
       assert.ok(validate(record), JSON.stringify(validate.errors));
       const progress = getOrderProgress(store, 'PO-1000');
@@ -214,7 +229,7 @@ describe('records: the audit trail and the batch record', () => {
 
     it('as PDF: header, the operations, checks with values and limits, lots, signatures and a summary', async () => {
       await scriptedOrder(store);
-      const pdf = await batchRecordPdf(buildBatchRecord(store, 'PO-1000', context));
+      const pdf = await batchRecordPdf(buildBatchRecord(store, 'PO-1000', reportContext));
       assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
       const pages = pageText(pdfPages(pdf));
       const all = pages.join('\n');
@@ -226,7 +241,7 @@ describe('records: the audit trail and the batch record', () => {
     });
 
     it('of an unknown order: not found', () => {
-      assert.throws(() => buildBatchRecord(store, 'PO-NOPE', context), /PO-NOPE/);
+      assert.throws(() => buildBatchRecord(store, 'PO-NOPE', reportContext), /PO-NOPE/);
     });
   });
 

@@ -34,7 +34,7 @@ const getAuditTrail: ApiHandler = (ctx, call) => {
     const trail = new AuditTrail(ctx.store, filter);
     const name = `audit-trail-${safeName(filter.orderId ?? filter.lot ?? `${filter.from ?? ''}_${filter.to ?? ''}`)}`;
     return format === 'csv'
-      ? file(auditTrailCsv(trail), CSV_TYPE, `${name}.csv`)
+      ? file(await auditTrailCsv(trail), CSV_TYPE, `${name}.csv`)
       : file(await auditTrailPdf(trail, contextOf(ctx, call)), PDF_TYPE, `${name}.pdf`);
   });
 };
