@@ -70,85 +70,124 @@ export interface AuditRow {
   signature: { printedName: string; userId: string; meaning: string; signedAt: string; action: string; signedSeq: number; signedEventId: string } | null;
 }
 
-/** Where the rows come from: a WHERE clause over `events e` and its named parameters. */
-interface Scope {
+/**
+ * One condition over `events e` that an index serves in seq order (by order, by type, by primary
+ * key, or the whole log for a time range). A report merges its sources by seq: one OR over them
+ * would make SQLite sort every remaining row of the range for each page.
+ */
+interface Source {
   where: string;
   params: Record<string, unknown>;
 }
 
-/** A signature event whose signed event is in scope (`inner`, over `s`), wherever the signature itself is filed. */
-const signatureOf = (inner: string) =>
-  `(e.type = 'signature.recorded' AND EXISTS (SELECT 1 FROM events s WHERE s.seq = json_extract(e.payload, '$.signedSeq') AND ${inner}))`;
+/** A signature event whose signed event matches `inner` (over `s`), wherever the signature itself is filed. */
+const signatureOf = (inner: string): string =>
+  `e.type = 'signature.recorded' AND EXISTS (SELECT 1 FROM events s WHERE s.seq = json_extract(e.payload, '$.signedSeq') AND ${inner})`;
 
 /**
  * The lot's genealogy: the events that created, moved, blocked or released the lot and every
- * event of the orders that consumed or produced it.
+ * event of the orders that consumed or produced it; and the signatures of those.
  */
-function lotScope(store: MesStore, lot: string): Scope {
-  const info = findLot(store, lot);
-  if (!info) throw new NotFoundError(`lot or serial ${lot} is not known to the MES [unknownLot]`);
+function lotSources(store: MesStore, lot: string): Source[] {
+  if (!findLot(store, lot)) throw new NotFoundError(`lot or serial ${lot} is not known to the MES [unknownLot]`);
   const linked = store.statement(`SELECT DISTINCT l.order_id AS orderId, l.event_seq AS seq FROM genealogy_links l
       JOIN genealogy_nodes n ON n.id IN (l.from_node, l.to_node) AND n.key = ? AND n.kind IN ('lot', 'serial')`).all(lot) as { orderId: string | null; seq: number }[];
   const own = store.statement(`SELECT event_seq AS seq FROM genealogy_nodes WHERE key = ? AND kind IN ('lot', 'serial') AND event_seq IS NOT NULL`).all(lot) as { seq: number }[];
   const blocks = store.statement(`SELECT seq FROM events WHERE type IN ('lot.blocked', 'lot.released')
       AND (json_extract(payload, '$.lot') = ? OR json_extract(payload, '$.serial') = ?)`).all(lot, lot) as { seq: number }[];
   const orders = [...new Set(linked.map((r) => r.orderId).filter((id): id is string => id !== null))];
-  const seqs = [...new Set([...linked, ...own, ...blocks].map((r) => r.seq))];
-  const inScope = (alias: string) => `(${alias}.order_id IN (SELECT value FROM json_each(@orders)) OR ${alias}.seq IN (SELECT value FROM json_each(@seqs)))`;
-  return { where: `(${inScope('e')} OR ${signatureOf(inScope('s'))})`, params: { orders: JSON.stringify(orders), seqs: JSON.stringify(seqs) } };
+  const seqs = JSON.stringify([...new Set([...linked, ...own, ...blocks].map((r) => r.seq))].sort((a, b) => a - b));
+  return [
+    // One SQL text for every order (its prepared statement is cached once), the order as a parameter.
+    ...orders.map((orderId) => ({ where: 'e.order_id = @orderId', params: { orderId } })),
+    { where: 'e.seq IN (SELECT value FROM json_each(@seqs))', params: { seqs } },
+    {
+      where: signatureOf('(s.order_id IN (SELECT value FROM json_each(@orders)) OR s.seq IN (SELECT value FROM json_each(@seqs)))'),
+      params: { orders: JSON.stringify(orders), seqs },
+    },
+  ];
 }
 
-function scopeOf(store: MesStore, filter: AuditFilter): Scope {
-  const parts: string[] = [];
-  let params: Record<string, unknown> = {};
+function sourcesOf(store: MesStore, filter: AuditFilter): Source[] {
+  let sources: Source[] = [{ where: '1 = 1', params: {} }];
   if (filter.orderId !== undefined) {
     const known = store.statement('SELECT 1 FROM events WHERE order_id = ? LIMIT 1').get(filter.orderId);
     if (!known) throw new NotFoundError(`order ${filter.orderId} has no events: it is not known to the MES [unknownOrder]`);
-    parts.push(`(e.order_id = @orderId OR ${signatureOf('s.order_id = @orderId')})`);
-    params.orderId = filter.orderId;
-  }
-  if (filter.lot !== undefined) {
-    const lot = lotScope(store, filter.lot);
-    parts.push(lot.where);
-    params = { ...params, ...lot.params };
+    sources = [
+      { where: 'e.order_id = @orderId', params: { orderId: filter.orderId } },
+      { where: signatureOf('s.order_id = @orderId'), params: { orderId: filter.orderId } },
+    ];
+  } else if (filter.lot !== undefined) {
+    sources = lotSources(store, filter.lot);
   }
   // julianday, not text comparison: event times come with and without milliseconds or as offsets.
-  if (filter.from !== undefined) {
-    parts.push('julianday(e.event_time) >= julianday(@from)');
-    params.from = filter.from;
-  }
-  if (filter.to !== undefined) {
-    parts.push('julianday(e.event_time) <= julianday(@to)');
-    params.to = filter.to;
-  }
-  return { where: parts.join(' AND '), params };
+  const time = [filter.from !== undefined && 'julianday(e.event_time) >= julianday(@from)', filter.to !== undefined && 'julianday(e.event_time) <= julianday(@to)'].filter(Boolean);
+  const bounds: Record<string, unknown> = {};
+  if (filter.from !== undefined) bounds.from = filter.from;
+  if (filter.to !== undefined) bounds.to = filter.to;
+  return time.length === 0 ? sources : sources.map((source) => ({ where: `(${source.where}) AND ${time.join(' AND ')}`, params: { ...source.params, ...bounds } }));
 }
 
 /** Events read per query: a 100k-event report never holds more than this many rows at once. */
 export const AUDIT_PAGE_SIZE = 500;
+/** A source's page never shrinks below this, however many orders a lot went through. */
+const MIN_SOURCE_PAGE = 20;
+
+/** One source read page by page, keyset on seq. */
+class SourceCursor {
+  private page: EventRow[] = [];
+  private index = 0;
+  private after = 0;
+  private exhausted = false;
+  private readonly sql: string;
+
+  constructor(private readonly store: MesStore, private readonly source: Source, private readonly lastSeq: number, private readonly pageSize: number) {
+    this.sql = `SELECT e.* FROM events e WHERE e.seq > @after AND e.seq <= @last AND ${source.where} ORDER BY e.seq LIMIT @limit`;
+  }
+
+  head(): EventRow | undefined {
+    if (this.index < this.page.length) return this.page[this.index];
+    if (this.exhausted) return undefined;
+    this.page = this.store.statement(this.sql).all({ ...this.source.params, after: this.after, last: this.lastSeq, limit: this.pageSize }) as EventRow[];
+    this.index = 0;
+    if (this.page.length < this.pageSize) this.exhausted = true;
+    if (this.page.length === 0) return undefined;
+    this.after = this.page[this.page.length - 1].seq;
+    return this.page[0];
+  }
+
+  advance(): void {
+    this.index += 1;
+  }
+}
 
 /**
- * The events of the filter in recording order, read page by page (keyset on seq, up to the last
- * seq when the report began, so both passes of a PDF see the same events).
+ * The events of the filter in recording order, read page by page from each source and merged by
+ * seq (up to the last seq when the report began, so both passes of a PDF see the same events).
  */
 export class AuditTrail {
-  private readonly scope: Scope;
+  private readonly sources: Source[];
   readonly lastSeq: number;
 
   constructor(private readonly store: MesStore, readonly filter: AuditFilter, private readonly pageSize = AUDIT_PAGE_SIZE) {
-    this.scope = scopeOf(store, filter);
+    this.sources = sourcesOf(store, filter);
     this.lastSeq = store.lastSeq();
   }
 
   *events(): Generator<StoredEvent> {
-    const sql = `SELECT e.* FROM events e WHERE e.seq > @after AND e.seq <= @last AND ${this.scope.where} ORDER BY e.seq LIMIT @limit`;
-    const statement = this.store.statement(sql);
-    let after = 0;
+    const perSource = Math.max(MIN_SOURCE_PAGE, Math.floor(this.pageSize / this.sources.length));
+    const cursors = this.sources.map((source) => new SourceCursor(this.store, source, this.lastSeq, Math.min(this.pageSize, perSource)));
     for (;;) {
-      const page = statement.all({ ...this.scope.params, after, last: this.lastSeq, limit: this.pageSize }) as EventRow[];
-      for (const row of page) yield toStoredEvent(row);
-      if (page.length < this.pageSize) return;
-      after = page[page.length - 1].seq;
+      let next: EventRow | undefined;
+      for (const cursor of cursors) {
+        const head = cursor.head();
+        if (head && (!next || head.seq < next.seq)) next = head;
+      }
+      if (!next) return;
+      const seq = next.seq;
+      // An event in two sources (a lot's own event filed under its order) is listed once.
+      for (const cursor of cursors) if (cursor.head()?.seq === seq) cursor.advance();
+      yield toStoredEvent(next);
     }
   }
 
