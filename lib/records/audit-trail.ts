@@ -5,7 +5,7 @@ import { toStoredEvent, type EventRow, type MesStore, type StoredEvent } from '.
 import { NotFoundError, ValidationError, type FieldError } from '../util/errors';
 import { createAjv, toFieldErrors } from '../util/json-schema';
 import { renderPdf, type PdfColumn } from './pdf';
-import { OperationStates, summarise } from './summary';
+import { OperationStates, signatureFields, summarise, type SignatureFields } from './summary';
 
 export const AUDIT_FORMATS = ['pdf', 'csv'] as const;
 export type AuditFormat = typeof AUDIT_FORMATS[number];
@@ -56,18 +56,9 @@ export function parseAuditQuery(query: Record<string, unknown>): { filter: Audit
 }
 
 /** One row of the audit trail: the event, who, when, what changed; a signature row names what it signs. */
-export interface AuditRow {
-  seq: number;
-  eventId: string;
-  eventTime: string;
-  recordedTime: string;
-  type: string;
-  orderId: string | null;
-  operationKey: string | null;
-  workstation: string | null;
-  actor: string | null;
+export interface AuditRow extends Omit<StoredEvent, 'payload'> {
   summary: string;
-  signature: { printedName: string; userId: string; meaning: string; signedAt: string; action: string; signedSeq: number; signedEventId: string } | null;
+  signature: SignatureFields | null;
 }
 
 /**
@@ -198,23 +189,8 @@ export class AuditTrail {
 }
 
 export function auditRow(event: StoredEvent, states: OperationStates): AuditRow {
-  const p = event.payload as Record<string, unknown>;
-  return {
-    seq: event.seq,
-    eventId: event.eventId,
-    eventTime: event.eventTime,
-    recordedTime: event.recordedTime,
-    type: event.type,
-    orderId: event.orderId,
-    operationKey: event.operationKey,
-    workstation: event.workstation,
-    actor: event.actor,
-    summary: summarise(event, states),
-    signature: event.type === 'signature.recorded'
-      ? { printedName: String(p.printedName), userId: String(p.userId), meaning: String(p.meaning), signedAt: String(p.signedAt),
-        action: String(p.action), signedSeq: Number(p.signedSeq), signedEventId: String(p.signedEventId) }
-      : null,
-  };
+  const { payload, ...columns } = event;
+  return { ...columns, summary: summarise(event, states), signature: event.type === 'signature.recorded' ? signatureFields(payload) : null };
 }
 
 /** The filter in words, for the report's head. */

@@ -3,7 +3,7 @@ import { contentHash } from '../util/canonical-json';
 import { NotFoundError } from '../util/errors';
 import type { ReportContext } from './audit-trail';
 import { renderPdf, type PdfWriter } from './pdf';
-import { OperationStates, signatureText, summarise } from './summary';
+import { OperationStates, signatureFields, signatureText, summarise, type SignatureFields } from './summary';
 
 type Payload = Record<string, unknown>;
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
@@ -16,14 +16,7 @@ interface FromEvent {
   actor: string | null;
 }
 
-export interface RecordSignature extends FromEvent {
-  printedName: string;
-  userId: string;
-  meaning: string;
-  action: string;
-  signedAt: string;
-  signedSeq: number;
-  signedEventId: string;
+export interface RecordSignature extends FromEvent, SignatureFields {
   /** The type of the event it signs. */
   signedType: string | null;
 }
@@ -144,12 +137,8 @@ function signaturesFor(store: MesStore, events: StoredEvent[]): RecordSignature[
       AND json_extract(payload, '$.signedSeq') IN (SELECT value FROM json_each(?)) ORDER BY seq`)
     .all(events[0].seq, JSON.stringify([...bySeq.keys()])) as { seq: number; event_time: string; actor: string | null; payload: string }[];
   return rows.map((row) => {
-    const p = JSON.parse(row.payload) as Payload;
-    return {
-      seq: row.seq, eventTime: row.event_time, actor: row.actor, printedName: String(p.printedName), userId: String(p.userId), meaning: String(p.meaning),
-      action: String(p.action), signedAt: String(p.signedAt), signedSeq: Number(p.signedSeq), signedEventId: String(p.signedEventId),
-      signedType: bySeq.get(Number(p.signedSeq))?.type ?? null,
-    };
+    const fields = signatureFields(JSON.parse(row.payload));
+    return { seq: row.seq, eventTime: row.event_time, actor: row.actor, ...fields, signedType: bySeq.get(fields.signedSeq)?.type ?? null };
   });
 }
 
@@ -274,7 +263,7 @@ export function buildBatchRecord(store: MesStore, orderId: string, context: Repo
   for (const op of ordered) op.state = states.stateOf(orderId, op.key) ?? (status === 'cancelled' ? 'cancelled' : 'pending');
   const signatures = signaturesFor(store, events);
   for (const s of signatures) {
-    if (s.action === 'qualification.override') deviations.push({ ...s, type: 'qualification.override', summary: signatureText(s as unknown as Payload) });
+    if (s.action === 'qualification.override') deviations.push({ ...s, type: 'qualification.override', summary: signatureText(s) });
   }
   deviations.sort((a, b) => a.seq - b.seq);
   const quantity = (order.quantity ?? null) as { value: number; unit: string } | null;

@@ -58,9 +58,28 @@ function limitsOf(limits: unknown): string {
   return ` (limits ${l.lower ?? '-inf'}..${l.upper ?? 'inf'}${unit}${l.nominal !== null && l.nominal !== undefined ? `, nominal ${text(l.nominal)}` : ''})`;
 }
 
+/** The fields of a `signature.recorded` payload (SignatureRecord) that a record shows. */
+export interface SignatureFields {
+  printedName: string;
+  userId: string;
+  meaning: string;
+  action: string;
+  signedAt: string;
+  signedSeq: number;
+  signedEventId: string;
+}
+
+export function signatureFields(payload: unknown): SignatureFields {
+  const p = (payload ?? {}) as Payload;
+  return {
+    printedName: text(p.printedName), userId: text(p.userId), meaning: text(p.meaning), action: text(p.action),
+    signedAt: text(p.signedAt), signedSeq: Number(p.signedSeq), signedEventId: text(p.signedEventId),
+  };
+}
+
 /** What a signature says, in one line: who, what meaning, when, and the event it is bound to. */
-export function signatureText(p: Payload): string {
-  return `${text(p.printedName)} (${text(p.userId)}) signed "${text(p.meaning)}" for ${text(p.action)} at ${text(p.signedAt)}, bound to event #${text(p.signedSeq)}`;
+export function signatureText(s: SignatureFields): string {
+  return `${s.printedName} (${s.userId}) signed "${s.meaning}" for ${s.action} at ${s.signedAt}, bound to event #${s.signedSeq}`;
 }
 
 type Describe = (p: Payload, e: StoredEvent) => string;
@@ -103,7 +122,7 @@ const DESCRIBE: Record<string, Describe> = {
   'oee.downtime.classified': (p) => `downtime ${text(p.downtimeId)} classified as ${text(p.reason)}`,
   'outbox.discarded': (p) => `quarantined actual ${text(p.eventId)} discarded: ${text(p.reason)}`,
   'spc.violation': (p) => `SPC violation: ${text(p.rule)}${p.characteristic ? ` on ${text(p.characteristic)}` : ''}${Array.isArray(p.points) ? `, points ${p.points.map(text).join(' ')}` : ''}`,
-  'signature.recorded': (p) => signatureText(p),
+  'signature.recorded': (p) => signatureText(signatureFields(p)),
 };
 
 /** Fields every dispatch event carries that say nothing on their own. */
