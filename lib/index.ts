@@ -12,3 +12,4 @@ export { ALL_COMPONENTS } from './components';
 export * as site from './site';
 export * as api from './api';
 export * as tables from './exports';
+export * as compliance from './compliance';
