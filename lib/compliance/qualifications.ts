@@ -204,3 +204,22 @@ export function expiringQualifications(store: MesStore, at: string, days = DEFAU
     ORDER BY expires_at, operator, skill`).all(utc(at), new Date(from + days * DAY_MS).toISOString(), operator ?? null, operator ?? null) as QualificationRow[];
   return rows.map((row) => ({ ...toQualification(row), daysLeft: Math.floor((Date.parse(row.expires_at) - from) / DAY_MS) }));
 }
+
+export interface ExpiringQuery {
+  withinDays: number;
+  operator?: string;
+}
+
+/** `{withinDays?, operator?}` of a request for the soon-expiring list; a ValidationError names the field and rule. */
+export function parseExpiringQuery(payload: unknown, defaultDays = DEFAULT_NOTICE_DAYS): ExpiringQuery {
+  const body = (payload && typeof payload === 'object' && !Array.isArray(payload) ? payload : {}) as Record<string, unknown>;
+  const subject = 'qualifications.expiring request';
+  const days = body.withinDays ?? defaultDays;
+  if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > 3650) {
+    throw new ValidationError([{ field: 'withinDays', rule: 'dayCount', message: `must be a whole number of days from 1 to 3650, not ${JSON.stringify(days)}` }], subject);
+  }
+  if (body.operator !== undefined && (typeof body.operator !== 'string' || body.operator.trim() === '')) {
+    throw new ValidationError([{ field: 'operator', rule: 'type', message: 'must be an operator id' }], subject);
+  }
+  return { withinDays: days, operator: body.operator as string | undefined };
+}

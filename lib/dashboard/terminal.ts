@@ -120,6 +120,20 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 const isLoopback = (ip: string | undefined) => ip !== undefined && /^(127\.|::1$|::ffff:127\.)/.test(ip);
 const invalid = (field: string, rule: string, message: string, subject: string) => new ValidationError([{ field, rule, message }], subject);
 
+/**
+ * Who is signed on, each with the qualifications that expire soon, so the operator sees a renewal
+ * coming before a sign-on or start is refused: `anna (lathe expires 2026-12-05, 10 days)`.
+ */
+function signedOnText(snapshot: WorkstationSnapshot | undefined): string {
+  if (!snapshot || snapshot.operators.length === 0) return '—';
+  const expiring = snapshot.expiringQualifications ?? [];
+  return snapshot.operators.map((operator) => {
+    const own = expiring.filter((q) => q.operator === operator)
+      .map((q) => `${q.skill} expires ${q.expiresAt.slice(0, 10)}, ${q.daysLeft} day${q.daysLeft === 1 ? '' : 's'}`);
+    return own.length > 0 ? `${operator} (${own.join('; ')})` : operator;
+  }).join(', ');
+}
+
 function isSnapshot(payload: unknown): payload is WorkstationSnapshot {
   return isObject(payload) && typeof payload.workstation === 'string' && Array.isArray(payload.current) && Array.isArray(payload.queue) && Array.isArray(payload.operators);
 }
@@ -378,7 +392,7 @@ export class OperatorTerminal {
     return [
       { output: 'operation', msg: { payload: view, _client: to } },
       { output: 'queue', msg: { payload: (snapshot?.queue ?? []).map(queueRow), _client: to } },
-      { output: 'operators', msg: { payload: snapshot && snapshot.operators.length > 0 ? snapshot.operators.join(', ') : '—', _client: to } },
+      { output: 'operators', msg: { payload: signedOnText(snapshot), _client: to } },
     ];
   }
 

@@ -1,4 +1,5 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
+import { DEFAULT_NOTICE_DAYS, expiringQualifications, parseExpiringQuery } from '../../lib/compliance';
 import { Dispatcher, parseCommand, parseCounterSignal, type CountOutcome, type ReleaseOutcome } from '../../lib/dispatch';
 import type { StoreLease, StoredEvent } from '../../lib/store';
 import { ConflictError, ValidationError, configVersion } from '../../lib/util';
@@ -10,6 +11,8 @@ interface DispatchDef extends NodeDef {
   plant: string;
   overrunPercent: number | string;
   releaseIntervalSeconds: number | string;
+  /** Days ahead that snapshots and `qualifications.expiring` show expiring qualifications; blank: 30. */
+  qualificationNoticeDays?: number | string;
 }
 
 /** Messages that make the node look for pending operations in the store. */
@@ -33,6 +36,8 @@ export = function register(RED: NodeAPI): void {
     const plantNode = RED.nodes.getNode(config.plant) as PlantProvider | null;
     const overrunPercent = Number(config.overrunPercent) >= 0 ? Number(config.overrunPercent) : 0;
     const intervalSeconds = Number(config.releaseIntervalSeconds) > 0 ? Number(config.releaseIntervalSeconds) : 0;
+    const noticeDays = Number.isInteger(Number(config.qualificationNoticeDays)) && Number(config.qualificationNoticeDays) > 0
+      ? Number(config.qualificationNoticeDays) : DEFAULT_NOTICE_DAYS;
     let lease: StoreLease | undefined;
     let dispatcher: Dispatcher | undefined;
     let problem: string | undefined;
@@ -41,7 +46,8 @@ export = function register(RED: NodeAPI): void {
       if (!plantNode.model) throw new Error(plantNode.problem ?? RED._('mes-dispatch.errors.noPlant'));
       if (!storeNode) throw new Error(RED._('mes-dispatch.errors.noStore'));
       lease = storeNode.acquire();
-      dispatcher = new Dispatcher(plantNode.model, { overrunPercent });
+      // No signature service is wired here yet: a qualification override is refused (signaturesUnavailable).
+      dispatcher = new Dispatcher(plantNode.model, { overrunPercent, qualificationNoticeDays: noticeDays });
       node.status({ fill: 'green', shape: 'dot', text: RED._('mes-dispatch.status.ready') });
     } catch (err) {
       problem = reportSetupFailure(node, err);
@@ -156,9 +162,19 @@ export = function register(RED: NodeAPI): void {
         send([null, snapshotMessages(wanted ? [wanted] : allWorkstations()), null]);
         return;
       }
+      if (topic === 'qualifications.expiring') {
+        const query = parseExpiringQuery(msg.payload, noticeDays);
+        const at = lease.store.nowIso();
+        msg.payload = { at, withinDays: query.withinDays, qualifications: expiringQualifications(lease.store, at, query.withinDays, query.operator) };
+        send([null, null, msg]);
+        return;
+      }
       const command = parseCommand(topic, msg.payload);
       const active = dispatcher;
-      const outcome = await lease.store.transact((s) => active.execute(s, command));
+      const store = lease.store;
+      // An override's signature is verified (bcrypt, asynchronous) before the transaction.
+      const context = await active.prepare(store, command);
+      const outcome = await store.transact((s) => active.execute(s, command, context));
       const reply = msg as NodeMessageInFlow;
       reply.payload = outcome;
       // A repeated command id gets its answer again but no events: they were sent the first time.

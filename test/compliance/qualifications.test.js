@@ -4,6 +4,8 @@ const { validOrder } = require('../support/orders');
 const { createDispatch, refusedWith, plantConfig } = require('../support/dispatch');
 const { ValidationError } = require('../../dist/lib/util');
 const { expiringQualifications, qualificationsOf } = require('../../dist/lib/compliance');
+const { OperatorTerminal } = require('../../dist/lib/dashboard/terminal');
+const { sealOf, SEAL_PROPERTY } = require('../../dist/lib/dashboard/client-seal');
 
 const T0 = Date.parse('2026-11-25T07:00:00Z');
 const at = (minutes) => new Date(T0 + minutes * 60000).toISOString();
@@ -262,6 +264,19 @@ describe('operator qualifications', () => {
       const snapshot = d.snapshot('WS-T1');
       assert.deepEqual(snapshot.expiringQualifications.map((q) => [q.operator, q.skill]), [['op-anna', 'lathe']]);
       assert.deepEqual(d.snapshot('WS-T2').expiringQualifications, []);
+    });
+
+    it('puts them on the operator page beside the signed-on operator', async () => {
+      await d.run('sign-on');
+      const terminal = new OperatorTerminal({
+        allowBadges: false, ownErrorSource: 'terminal', workstations: () => d.dispatcher.plant.workstations,
+        now: () => new Date(T0), newCommandId: () => 'page-cmd',
+      });
+      const client = { socketId: 'socket-1', socketIp: '127.0.0.1', user: { userId: 'op-anna', username: 'op-anna' } };
+      client[SEAL_PROPERTY] = sealOf({ socketId: 'socket-1', socketIp: '127.0.0.1', userId: 'op-anna' });
+      terminal.receive({ topic: '$pageview', payload: { page: { path: '/operator' }, query: { workstation: 'WS-T1' } }, _client: client });
+      const shown = terminal.receive({ topic: 'WS-T1', payload: d.snapshot('WS-T1') }).messages.filter((m) => m.output === 'operators');
+      assert.deepEqual(shown.map((m) => m.msg.payload), ['op-anna (lathe expires 2026-12-05, 10 days)']);
     });
 
     it('honours the configured notice days', async () => {
