@@ -262,7 +262,7 @@ function withoutPassword(body: object): object {
   const override = (body as { override?: { signature?: unknown } }).override;
   const signature = override?.signature;
   if (!signature || typeof signature !== 'object') return body;
-  const { password: _password, ...rest } = signature as Record<string, unknown>;
+  const rest = Object.fromEntries(Object.entries(signature).filter(([key]) => key !== 'password'));
   return { ...body, override: { ...override, signature: rest } };
 }
 
