@@ -205,6 +205,9 @@ export function expiringQualifications(store: MesStore, at: string, days = DEFAU
   return rows.map((row) => ({ ...toQualification(row), daysLeft: Math.floor((Date.parse(row.expires_at) - from) / DAY_MS) }));
 }
 
+/** The topic that asks mes-dispatch for the soon-expiring list; answered on its reply output. */
+export const EXPIRING_QUERY_TOPIC = 'qualifications.expiring';
+
 export interface ExpiringQuery {
   withinDays: number;
   operator?: string;

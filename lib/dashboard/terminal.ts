@@ -9,6 +9,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import genealogyCommandSchema from '../../schemas/genealogy-command.schema.json';
+import { EXPIRING_QUERY_TOPIC } from '../compliance';
+import { isCommandType } from '../dispatch/commands';
 import type { CurrentOperation, DueCheck, QueueEntry, WorkstationSnapshot } from '../dispatch/engine';
 import type { ReasonNode } from '../oee/types';
 import type { ReasonKind, Workstation } from '../plant';
@@ -208,6 +210,9 @@ export class OperatorTerminal {
     // a test, a PLC handshake): an answer that came from no dashboard and is not to this node's
     // own command is none of its business.
     if (!fromDashboard && (TERMINAL_ACTIONS as readonly string[]).includes(topic) && isObject(msg.payload) && typeof msg.payload.command === 'string') return { messages: [] };
+    // Supervisor commands (qualifications) and queries answered on the same output are not the page's either.
+    if (!fromDashboard && isObject(msg.payload) && ((isCommandType(topic) && typeof msg.payload.command === 'string')
+      || (topic === EXPIRING_QUERY_TOPIC && Array.isArray(msg.payload.qualifications)))) return { messages: [] };
     if (topic !== '$pageview' && topic !== 'workstation' && topic !== 'badge' && !(TERMINAL_ACTIONS as readonly string[]).includes(topic)) {
       return {
         messages: [],

@@ -1,5 +1,5 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
-import { DEFAULT_NOTICE_DAYS, expiringQualifications, parseExpiringQuery } from '../../lib/compliance';
+import { DEFAULT_NOTICE_DAYS, EXPIRING_QUERY_TOPIC, expiringQualifications, parseExpiringQuery } from '../../lib/compliance';
 import { Dispatcher, parseCommand, parseCounterSignal, type CountOutcome, type ReleaseOutcome } from '../../lib/dispatch';
 import type { StoreLease, StoredEvent } from '../../lib/store';
 import { ConflictError, ValidationError, configVersion } from '../../lib/util';
@@ -162,7 +162,7 @@ export = function register(RED: NodeAPI): void {
         send([null, snapshotMessages(wanted ? [wanted] : allWorkstations()), null]);
         return;
       }
-      if (topic === 'qualifications.expiring') {
+      if (topic === EXPIRING_QUERY_TOPIC) {
         const query = parseExpiringQuery(msg.payload, noticeDays);
         const at = lease.store.nowIso();
         msg.payload = { at, withinDays: query.withinDays, qualifications: expiringQualifications(lease.store, at, query.withinDays, query.operator) };

@@ -286,3 +286,14 @@ describe('operator qualifications', () => {
     });
   });
 });
+
+describe('the operator page and supervisor answers', () => {
+  it('leaves alone dispatch\'s answers to qualification commands and the expiring list, which share its reply output', () => {
+    const terminal = new OperatorTerminal({ allowBadges: false, ownErrorSource: 'terminal', workstations: () => new Map() });
+    const reply = terminal.receive({ topic: 'qualification.grant', payload: { commandId: 'c1', command: 'qualification.grant', duplicate: false, events: [] } });
+    assert.deepEqual(reply, { messages: [] });
+    const list = terminal.receive({ topic: 'qualifications.expiring', payload: { at: '2026-11-25T07:00:00Z', withinDays: 30, qualifications: [] } });
+    assert.deepEqual(list, { messages: [] });
+    assert.equal(terminal.receive({ topic: 'qualification.grant', payload: {} }).refusal.errors[0].rule, 'enum', 'a stray msg of that topic is still refused');
+  });
+});
