@@ -13,3 +13,4 @@ export * as site from './site';
 export * as api from './api';
 export * as tables from './exports';
 export * as records from './records';
+export * as compliance from './compliance';

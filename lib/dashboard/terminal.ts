@@ -9,6 +9,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import genealogyCommandSchema from '../../schemas/genealogy-command.schema.json';
+import { EXPIRING_QUERY_TOPIC } from '../compliance';
+import { isCommandType } from '../dispatch/commands';
 import type { CurrentOperation, DueCheck, QueueEntry, WorkstationSnapshot } from '../dispatch/engine';
 import type { ReasonNode } from '../oee/types';
 import type { ReasonKind, Workstation } from '../plant';
@@ -120,6 +122,20 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 const isLoopback = (ip: string | undefined) => ip !== undefined && /^(127\.|::1$|::ffff:127\.)/.test(ip);
 const invalid = (field: string, rule: string, message: string, subject: string) => new ValidationError([{ field, rule, message }], subject);
 
+/**
+ * Who is signed on, each with the qualifications that expire soon, so the operator sees a renewal
+ * coming before a sign-on or start is refused: `anna (lathe expires 2026-12-05, 10 days)`.
+ */
+function signedOnText(snapshot: WorkstationSnapshot | undefined): string {
+  if (!snapshot || snapshot.operators.length === 0) return '—';
+  const expiring = snapshot.expiringQualifications ?? [];
+  return snapshot.operators.map((operator) => {
+    const own = expiring.filter((q) => q.operator === operator)
+      .map((q) => `${q.skill} expires ${q.expiresAt.slice(0, 10)}, ${q.daysLeft} day${q.daysLeft === 1 ? '' : 's'}`);
+    return own.length > 0 ? `${operator} (${own.join('; ')})` : operator;
+  }).join(', ');
+}
+
 function isSnapshot(payload: unknown): payload is WorkstationSnapshot {
   return isObject(payload) && typeof payload.workstation === 'string' && Array.isArray(payload.current) && Array.isArray(payload.queue) && Array.isArray(payload.operators);
 }
@@ -194,6 +210,9 @@ export class OperatorTerminal {
     // a test, a PLC handshake): an answer that came from no dashboard and is not to this node's
     // own command is none of its business.
     if (!fromDashboard && (TERMINAL_ACTIONS as readonly string[]).includes(topic) && isObject(msg.payload) && typeof msg.payload.command === 'string') return { messages: [] };
+    // Supervisor commands (qualifications) and queries answered on the same output are not the page's either.
+    if (!fromDashboard && isObject(msg.payload) && ((isCommandType(topic) && typeof msg.payload.command === 'string')
+      || (topic === EXPIRING_QUERY_TOPIC && Array.isArray(msg.payload.qualifications)))) return { messages: [] };
     if (topic !== '$pageview' && topic !== 'workstation' && topic !== 'badge' && !(TERMINAL_ACTIONS as readonly string[]).includes(topic)) {
       return {
         messages: [],
@@ -378,7 +397,7 @@ export class OperatorTerminal {
     return [
       { output: 'operation', msg: { payload: view, _client: to } },
       { output: 'queue', msg: { payload: (snapshot?.queue ?? []).map(queueRow), _client: to } },
-      { output: 'operators', msg: { payload: snapshot && snapshot.operators.length > 0 ? snapshot.operators.join(', ') : '—', _client: to } },
+      { output: 'operators', msg: { payload: signedOnText(snapshot), _client: to } },
     ];
   }
 

@@ -1,14 +1,16 @@
 import type { ValidateFunction } from 'ajv';
 import { ValidationError } from '../util/errors';
 import { createAjv, validateOrThrow } from '../util/json-schema';
+import { QUALIFICATION_COMMANDS, parseQualificationCommand, type QualificationCommand, type QualificationCommandType } from '../compliance';
 
 /** Commands of the operators at a workstation. */
 export const OPERATOR_COMMANDS = ['sign-on', 'sign-off', 'start', 'pause', 'resume', 'report', 'check', 'complete'] as const;
 /** Commands of a supervisor on an operation. */
-export const SUPERVISOR_COMMANDS = ['hold', 'release', 'resequence'] as const;
+export const SUPERVISOR_COMMANDS = ['hold', 'release', 'resequence', ...QUALIFICATION_COMMANDS] as const;
 
 export type OperatorCommandType = typeof OPERATOR_COMMANDS[number];
 export type SupervisorCommandType = typeof SUPERVISOR_COMMANDS[number];
+export type DispatchCommandType = Exclude<CommandType, QualificationCommandType>;
 export type CommandType = OperatorCommandType | SupervisorCommandType;
 
 interface CommandBase {
@@ -22,7 +24,9 @@ export interface SignCommand extends CommandBase { type: 'sign-on' | 'sign-off';
 
 interface OperationRef extends CommandBase { orderId: string; operationKey: string }
 
-export interface StartCommand extends OperationRef { type: 'start'; workstation: string; operator: string; setup?: boolean }
+/** A supervisor's signed permission for an operator who lacks a required skill (docs/compliance.md). */
+export interface QualificationOverride { supervisor: string; reason: string; signature: unknown }
+export interface StartCommand extends OperationRef { type: 'start'; workstation: string; operator: string; setup?: boolean; override?: QualificationOverride }
 export interface PauseCommand extends OperationRef { type: 'pause'; workstation: string; operator: string; reasonCode: string }
 export interface ResumeCommand extends OperationRef { type: 'resume'; workstation: string; operator: string }
 export interface ReportCommand extends OperationRef {
@@ -37,7 +41,7 @@ export interface ReleaseCommand extends OperationRef { type: 'release'; supervis
 export interface ResequenceCommand extends OperationRef { type: 'resequence'; supervisor: string; workstation: string; position: number | null }
 
 export type OperatorCommand = SignCommand | StartCommand | PauseCommand | ResumeCommand | ReportCommand | CheckCommand | CompleteCommand;
-export type SupervisorCommand = HoldCommand | ReleaseCommand | ResequenceCommand;
+export type SupervisorCommand = HoldCommand | ReleaseCommand | ResequenceCommand | QualificationCommand;
 export type Command = OperatorCommand | SupervisorCommand;
 
 const text = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength, pattern: '\\S' });
@@ -61,11 +65,14 @@ const operatorRequired = [...commonRequired, 'workstation', 'operator'];
 const operationRequired = [...operatorRequired, 'orderId', 'operationKey'];
 const supervisorRequired = [...commonRequired, 'orderId', 'operationKey', 'supervisor'];
 
+// The signature's fields are checked by the Signatures service, which names them.
+const override = shape({ supervisor: text(100), reason: text(500), signature: { type: 'object' } }, ['supervisor', 'reason', 'signature']);
+
 /** The JSON Schema of each command's payload, as parseCommand validates it (the API documents these). */
-export const COMMAND_SCHEMAS: Record<CommandType, { properties: Record<string, unknown>; required: string[] }> = {
+export const COMMAND_SCHEMAS: Record<DispatchCommandType, { properties: Record<string, unknown>; required: string[] }> = {
   'sign-on': shape({ ...common, ...atWorkstation }, operatorRequired),
   'sign-off': shape({ ...common, ...atWorkstation }, operatorRequired),
-  start: shape({ ...common, ...atWorkstation, ...operation, setup: { type: 'boolean' } }, operationRequired),
+  start: shape({ ...common, ...atWorkstation, ...operation, setup: { type: 'boolean' }, override }, operationRequired),
   pause: shape({ ...common, ...atWorkstation, ...operation, reasonCode: text(64) }, [...operationRequired, 'reasonCode']),
   resume: shape({ ...common, ...atWorkstation, ...operation }, operationRequired),
   report: shape({
@@ -84,7 +91,7 @@ export const COMMAND_SCHEMAS: Record<CommandType, { properties: Record<string, u
 
 let validators: Map<string, ValidateFunction> | undefined;
 
-function validatorFor(type: CommandType): ValidateFunction {
+function validatorFor(type: DispatchCommandType): ValidateFunction {
   if (!validators) {
     const ajv = createAjv();
     validators = new Map(Object.entries(COMMAND_SCHEMAS).map(([name, schema]) => [name, ajv.compile(schema)]));
@@ -104,6 +111,7 @@ export function parseCommand(type: string, payload: unknown): Command {
   if (!payload || typeof payload !== 'object' || Array.isArray(payload)) {
     throw new ValidationError([{ field: 'payload', rule: 'type', message: `the ${type} command needs an object payload` }], `${type} command`);
   }
-  const body = validateOrThrow<Omit<Command, 'type'>>(validatorFor(type), payload, `${type} command`);
+  if (type.startsWith('qualification.')) return parseQualificationCommand(type as QualificationCommandType, payload);
+  const body = validateOrThrow<Omit<Command, 'type'>>(validatorFor(type as DispatchCommandType), payload, `${type} command`);
   return { ...body, type } as Command;
 }

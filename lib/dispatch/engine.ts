@@ -13,10 +13,23 @@ import type {
 } from './commands';
 import { shiftAt, type PlantModel, type Workstation } from '../plant';
 import type { CounterSignal } from './signals';
+import {
+  DEFAULT_NOTICE_DAYS, applyQualificationCommand, expiringQualifications, missingSkills, requiredSkillsOf, unqualifiedError,
+  type ExpiringQualification, type QualificationCommand, type Signatures, type VerifiedSigner,
+} from '../compliance';
 
 export interface DispatchOptions {
   /** How far above its input an operation may report good + scrap, in percent (0 = not at all). */
   overrunPercent: number;
+  /** Verifies a supervisor's signature on a qualification override; without it no override is accepted. */
+  signatures?: Signatures;
+  /** How many days ahead a snapshot shows its operators' expiring qualifications (default 30). */
+  qualificationNoticeDays?: number;
+}
+
+/** What `prepare` checked before the transaction: the override's signer, verified just now. */
+export interface CommandContext {
+  overrideSigner?: VerifiedSigner;
 }
 
 export interface DueCheck {
@@ -120,6 +133,8 @@ export interface WorkstationSnapshot {
   line: string;
   workCenters: string[];
   operators: string[];
+  /** Qualifications of the signed-on operators that expire within the notice days, soonest first. */
+  expiringQualifications: ExpiringQualification[];
   current: CurrentOperation[];
   queue: QueueEntry[];
 }
@@ -242,6 +257,15 @@ type OperationRefFields = { orderId: string; operationKey: string };
 
 const label = (op: OperationRow) => `operation ${op.order_id}/${op.operation_key}`;
 
+/** A command body with any override signature's password left out. */
+function withoutPassword(body: object): object {
+  const override = (body as { override?: { signature?: unknown } }).override;
+  const signature = override?.signature;
+  if (!signature || typeof signature !== 'object') return body;
+  const rest = Object.fromEntries(Object.entries(signature).filter(([key]) => key !== 'password'));
+  return { ...body, override: { ...override, signature: rest } };
+}
+
 /**
  * Dispatch rules for one plant model: releases pending operations into workstation queues and
  * executes operator and supervisor commands. Every method that changes state must run inside
@@ -331,10 +355,11 @@ export class Dispatcher {
    * Executes one command. A command id seen before returns the stored answer (`duplicate`) and
    * appends nothing; the same id with a different command is refused. Inside `transact`.
    */
-  execute(store: MesStore, command: Command): CommandOutcome {
+  execute(store: MesStore, command: Command, context: CommandContext = {}): CommandOutcome {
     const sql = this.sql(store);
     const { type, ...body } = command;
-    const fingerprint = contentHash({ type, body });
+    // The fingerprint keeps no trace of a signature's password, not even hashed.
+    const fingerprint = contentHash({ type, body: withoutPassword(body) });
     const seen = sql.command.get(command.commandId) as { fingerprint: string; result: string } | undefined;
     if (seen) {
       if (seen.fingerprint !== fingerprint) {
@@ -345,7 +370,7 @@ export class Dispatcher {
     // Machine counts pending at the workstation are booked before the command: a completion's
     // totals include them, and a pause or hold ends their batch.
     const counted = this.closeCountsBefore(store, sql, command);
-    const outcome = this.apply(store, sql, command);
+    const outcome = this.apply(store, sql, command, context);
     if (counted) {
       outcome.events = [...counted.events, ...outcome.events];
       outcome.workstations = [...new Set([...counted.workstations, ...outcome.workstations])];
@@ -354,13 +379,31 @@ export class Dispatcher {
     return outcome;
   }
 
-  private apply(store: MesStore, sql: Statements, command: Command): CommandOutcome {
+  /**
+   * The asynchronous checks of a command, before its transaction: a start with a qualification
+   * override has its supervisor's signature verified (user id and password). Pass the result to
+   * `execute`.
+   */
+  async prepare(store: MesStore, command: Command): Promise<CommandContext> {
+    if (command.type !== 'start' || !command.override) return {};
+    const { signatures } = this.options;
+    if (!signatures) {
+      throw conflict('override', 'signaturesUnavailable', 'a qualification override needs a signature, and this dispatch node has no signature service configured');
+    }
+    const signer = await signatures.verify(store, 'qualification.override', command.override.signature, command.operator);
+    if (signer.userId !== command.override.supervisor) {
+      throw invalid('override.signature.userId', 'signerIsSupervisor', `the override is signed by ${signer.userId}, not by its supervisor ${command.override.supervisor}`, 'start command');
+    }
+    return { overrideSigner: signer };
+  }
+
+  private apply(store: MesStore, sql: Statements, command: Command, context: CommandContext): CommandOutcome {
     switch (command.type) {
       case 'sign-on':
       case 'sign-off':
         return this.sign(store, sql, command);
       case 'start':
-        return this.start(store, sql, command);
+        return this.start(store, sql, command, context);
       case 'pause':
         return this.pause(store, sql, command);
       case 'resume':
@@ -377,6 +420,10 @@ export class Dispatcher {
         return this.releaseHold(store, sql, command);
       case 'resequence':
         return this.resequence(store, sql, command);
+      case 'qualification.grant':
+      case 'qualification.renew':
+      case 'qualification.revoke':
+        return this.qualification(store, sql, command);
     }
   }
 
@@ -480,6 +527,7 @@ export class Dispatcher {
       if (at) {
         throw conflict('operator', 'alreadySignedOn', `operator ${command.operator} is already signed on at workstation ${at.workstation}; sign off there first`);
       }
+      this.qualifiedForWorkstation(store, command);
       sql.signOn.run(command.operator, command.workstation, command.eventTime);
     } else {
       this.signedOn(sql, command);
@@ -490,12 +538,45 @@ export class Dispatcher {
     return this.outcome(command, undefined, undefined, [event], [command.workstation]);
   }
 
-  private start(store: MesStore, sql: Statements, command: StartCommand): CommandOutcome {
+  /**
+   * Sign-on checks the skills that every work center of the workstation needs, so an operator
+   * who could run nothing there is stopped at once; a routing's own skills are checked on start.
+   */
+  private qualifiedForWorkstation(store: MesStore, command: SignCommand): void {
+    const centers = (this.plant.workstations.get(command.workstation) as Workstation).workCenters;
+    const perCenter = centers.map((wc) => this.plant.workCenterSkills.get(wc) ?? []);
+    const common = perCenter[0].filter((skill) => perCenter.every((skills) => skills.includes(skill)));
+    const missing = missingSkills(store, command.operator, requiredSkillsOf([], common), command.eventTime);
+    if (missing.length > 0) throw unqualifiedError(command.operator, missing, `sign on at workstation ${command.workstation}`);
+  }
+
+  /**
+   * Start needs the operation's skills (routing and work center) valid at the command's event
+   * time, or a supervisor's signed override: the override is recorded on `operation.started` and
+   * its signature bound to that event. An override where no skill is missing is refused, so a
+   * signature never stands for something that did not happen.
+   */
+  private qualifiedToStart(store: MesStore, op: OperationRow, spec: OperationSpec | undefined, command: StartCommand, context: CommandContext) {
+    const required = requiredSkillsOf(spec?.requiredSkills, this.plant.workCenterSkills.get(op.work_center));
+    const missing = missingSkills(store, command.operator, required, command.eventTime);
+    if (!command.override) {
+      if (missing.length > 0) throw unqualifiedError(command.operator, missing, `start ${label(op)}`);
+      return undefined;
+    }
+    if (missing.length === 0) {
+      throw conflict('override', 'overrideNotNeeded', `operator ${command.operator} holds every skill ${label(op)} needs; start it without an override`);
+    }
+    if (!context.overrideSigner) throw invalid('override.signature', 'verified', 'the override\'s signature was not verified: call prepare() before execute()', 'start command');
+    return { missing, signer: context.overrideSigner };
+  }
+
+  private start(store: MesStore, sql: Statements, command: StartCommand, context: CommandContext): CommandOutcome {
     const op = this.operationAtWorkstation(store, sql, command);
     const setup = command.setup === true;
     this.expectState(op, setup ? 'start the setup of' : 'start', setup ? ['queued'] : ['queued', 'setup']);
     this.notBusy(sql, op, command.workstation);
     const spec = this.spec(store, op);
+    const override = this.qualifiedToStart(store, op, spec, command, context);
     const previous = sql.previous.get(op.order_id, op.sequence) as OperationRow | undefined;
     if (previous && previous.good_quantity <= 0 && !spec?.overlapAllowed) {
       throw conflict('operationKey', 'precedence', `${label(op)} cannot start: operation ${previous.operation_key} before it has delivered no good output yet and the routing does not allow overlap`);
@@ -506,10 +587,18 @@ export class Dispatcher {
     const payload: Record<string, unknown> = { commandId: command.commandId, material: op.material };
     if (spec?.idealCycleTimeSeconds !== undefined) payload.idealCycleTimeSeconds = spec.idealCycleTimeSeconds;
     payload.setup = setup;
+    if (override && command.override) {
+      payload.qualificationOverride = {
+        supervisor: command.override.supervisor, reason: command.override.reason, signedBy: override.signer.printedName,
+        meaning: override.signer.meaning, missingSkills: override.missing,
+      };
+    }
     const event = this.event(store, 'operation.started', command, op, command.workstation, payload);
+    const events = [event];
+    if (override) events.push((this.options.signatures as Signatures).bind(store, 'qualification.override', override.signer, event));
     const started = { ...op, state, workstation: command.workstation };
     return {
-      ...this.outcome(command, op, state, [event], this.eligibleWorkstations(store, op)),
+      ...this.outcome(command, op, state, events, this.eligibleWorkstations(store, op)),
       workInstructions: spec?.workInstructions ?? [],
       dueChecks: this.dueChecks(sql, started, spec, true),
     };
@@ -734,6 +823,13 @@ export class Dispatcher {
     return this.outcome(command, op, op.state, [event], this.eligibleWorkstations(store, op));
   }
 
+  /** A supervisor manages a qualification; the screen where its operator is signed on shows the change. */
+  private qualification(store: MesStore, sql: Statements, command: QualificationCommand): CommandOutcome {
+    const event = applyQualificationCommand(store, command);
+    const at = sql.operatorAt.get(command.operator) as { workstation: string } | undefined;
+    return { ...this.outcome(command, undefined, undefined, [event], [at?.workstation]), workstation: at?.workstation };
+  }
+
   private queueOf(store: MesStore, sql: Statements, workstation: string): OperationRow[] {
     const ws = this.plant.workstations.get(workstation);
     if (!ws) return [];
@@ -948,6 +1044,13 @@ export class Dispatcher {
       };
     });
     const operators = (sql.operatorsOf.all(workstation) as { operator: string }[]).map((r) => r.operator);
-    return { workstation, name: ws.name, site: ws.site, area: ws.area, line: ws.line, workCenters: ws.workCenters, operators, current, queue };
+    const days = this.options.qualificationNoticeDays ?? DEFAULT_NOTICE_DAYS;
+    const at = store.nowIso();
+    const expiring = operators.flatMap((operator) => expiringQualifications(store, at, days, operator))
+      .sort((a, b) => a.expiresAt.localeCompare(b.expiresAt));
+    return {
+      workstation, name: ws.name, site: ws.site, area: ws.area, line: ws.line, workCenters: ws.workCenters, operators,
+      expiringQualifications: expiring, current, queue,
+    };
   }
 }

@@ -39,6 +39,8 @@ export interface OperationSpec {
   plannedQuantity: Quantity;
   idealCycleTimeSeconds?: number;
   setupTimeSeconds?: number;
+  /** Skills an operator must hold to start it, besides its work center's (docs/compliance.md). */
+  requiredSkills?: string[];
   overlapAllowed?: boolean;
   workInstructions?: WorkInstruction[];
   qualityChecks?: QualityCheck[];

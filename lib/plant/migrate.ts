@@ -35,12 +35,22 @@ function fromVersion1(config: Record<string, unknown>): PlantConfig {
 }
 
 /**
+ * Version 2 → 3: work centers may require skills (`workCenterSkills`); a version 2 plant requires
+ * none. The version moves so that a release without qualification checks refuses a plant that
+ * has them rather than silently letting unqualified operators work.
+ */
+function fromVersion2(config: PlantConfig): PlantConfig {
+  return { ...config, workCenterSkills: config.workCenterSkills ?? [], version: 3 };
+}
+
+/**
  * Brings a saved `mes-plant` configuration to the current version, so a plant's flows saved by
  * an earlier release keep working. The parser refuses a version it does not read first.
  */
 export function migratePlantConfig(input: unknown): PlantConfig {
   const config = (input && typeof input === 'object' ? input : {}) as Record<string, unknown>;
   const version = config.version === undefined || config.version === '' ? 1 : Number(config.version);
-  if (version === 1) return fromVersion1(config);
+  if (version === 1) return fromVersion2(fromVersion1(config));
+  if (version === 2) return fromVersion2(config as unknown as PlantConfig);
   return { ...(config as unknown as PlantConfig), version };
 }

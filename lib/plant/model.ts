@@ -226,10 +226,25 @@ export function parsePlantModel(input: PlantConfig | Record<string, unknown>): P
     }
   }
 
+  const workCenterSkills = new Map<string, string[]>();
+  (config.workCenterSkills ?? []).forEach((row, i) => {
+    const at = `workCenterSkills[${i}]`;
+    const centerOk = checkIdentifier(errors, `${at}.workCenter`, row?.workCenter, 'work center');
+    const skillOk = checkIdentifier(errors, `${at}.skill`, row?.skill, 'skill');
+    if (!centerOk || !skillOk) return;
+    if (!workCenters.has(row.workCenter)) {
+      errors.push({ field: `${at}.workCenter`, rule: 'unknownWorkCenter', message: `work center '${row.workCenter}' has no workstation in the plant model` });
+      return;
+    }
+    const skills = workCenterSkills.get(row.workCenter) ?? [];
+    if (skills.includes(row.skill)) errors.push({ field: `${at}.skill`, rule: 'duplicateSkill', message: `skill '${row.skill}' of work center '${row.workCenter}' is listed twice` });
+    else workCenterSkills.set(row.workCenter, [...skills, row.skill]);
+  });
+
   const units = checkPositive(errors, 'countBatchUnits', config.countBatchUnits, 10, true) as number;
   const seconds = checkPositive(errors, 'countBatchSeconds', config.countBatchSeconds, 30) as number;
   if (errors.length > 0 || !shiftCalendar) throw new ValidationError(errors, 'plant model');
-  return { site: config.site, timeZone, workstations, workCenters, lines, areas, calendar, shiftCalendar, reasons, countBatch: { units, seconds } };
+  return { site: config.site, timeZone, workstations, workCenters, lines, areas, calendar, shiftCalendar, reasons, countBatch: { units, seconds }, workCenterSkills };
 }
 
 /**

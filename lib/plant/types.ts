@@ -2,7 +2,7 @@ import type { BreakDef, CalendarConfig, CalendarException, ShiftCalendar, ShiftD
 import type { ReasonNode } from '../oee/types';
 
 /** The version of the `mes-plant` configuration this code writes; older ones are migrated on load. */
-export const PLANT_CONFIG_VERSION = 2;
+export const PLANT_CONFIG_VERSION = 3;
 
 export type CountingMode = 'manual' | 'automatic' | 'both';
 export type SignalSource = 'opcua' | 'mqtt' | 'none';
@@ -54,12 +54,18 @@ export interface ReasonConfig {
   label?: string;
 }
 
+/** A skill every operation of a work center needs (one row per work center and skill in the editor). */
+export interface WorkCenterSkillConfig {
+  workCenter: string;
+  skill: string;
+}
+
 /** The shift calendar's breaks are kept in their own list in the editor, naming their shift. */
 export interface ShiftConfig extends ShiftDef {
   breaks?: BreakDef[];
 }
 
-/** The plant model as the `mes-plant` editor stores it (version 2). */
+/** The plant model as the `mes-plant` editor stores it (version 3). */
 export interface PlantConfig {
   version?: number;
   site: string;
@@ -74,6 +80,8 @@ export interface PlantConfig {
   mqttTopicTemplate?: string;
   signalAddresses?: SignalAddressConfig[];
   reasons?: ReasonConfig[];
+  /** Skills required per work center (version 3); an operation's routing may add its own. */
+  workCenterSkills?: WorkCenterSkillConfig[];
   /** A batch of machine counts is reported every `units` units or `seconds` seconds. */
   countBatchUnits?: number;
   countBatchSeconds?: number;
@@ -115,4 +123,6 @@ export interface PlantModel {
   shiftCalendar: ShiftCalendar;
   reasons: Record<ReasonKind, ReasonNode[]>;
   countBatch: { units: number; seconds: number };
+  /** Work center → the skills every one of its operations needs. */
+  workCenterSkills: Map<string, string[]>;
 }

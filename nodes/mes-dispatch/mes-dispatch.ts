@@ -1,4 +1,5 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
+import { DEFAULT_NOTICE_DAYS, EXPIRING_QUERY_TOPIC, expiringQualifications, parseExpiringQuery } from '../../lib/compliance';
 import { Dispatcher, parseCommand, parseCounterSignal, type Command, type CommandOutcome, type CountOutcome, type ReleaseOutcome } from '../../lib/dispatch';
 import type { StoreLease, StoredEvent } from '../../lib/store';
 import { ConflictError, ValidationError, configVersion } from '../../lib/util';
@@ -12,6 +13,8 @@ interface DispatchDef extends NodeDef {
   plant: string;
   overrunPercent: number | string;
   releaseIntervalSeconds: number | string;
+  /** Days ahead that snapshots and `qualifications.expiring` show expiring qualifications; blank: 30. */
+  qualificationNoticeDays?: number | string;
 }
 
 /** Messages that make the node look for pending operations in the store. */
@@ -35,6 +38,8 @@ export = function register(RED: NodeAPI): void {
     const plantNode = RED.nodes.getNode(config.plant) as PlantProvider | null;
     const overrunPercent = Number(config.overrunPercent) >= 0 ? Number(config.overrunPercent) : 0;
     const intervalSeconds = Number(config.releaseIntervalSeconds) > 0 ? Number(config.releaseIntervalSeconds) : 0;
+    const noticeDays = Number.isInteger(Number(config.qualificationNoticeDays)) && Number(config.qualificationNoticeDays) > 0
+      ? Number(config.qualificationNoticeDays) : DEFAULT_NOTICE_DAYS;
     let lease: StoreLease | undefined;
     let dispatcher: Dispatcher | undefined;
     let problem: string | undefined;
@@ -43,7 +48,8 @@ export = function register(RED: NodeAPI): void {
       if (!plantNode.model) throw new Error(plantNode.problem ?? RED._('mes-dispatch.errors.noPlant'));
       if (!storeNode) throw new Error(RED._('mes-dispatch.errors.noStore'));
       lease = storeNode.acquire();
-      dispatcher = new Dispatcher(plantNode.model, { overrunPercent });
+      // No signature service is wired here yet: a qualification override is refused (signaturesUnavailable).
+      dispatcher = new Dispatcher(plantNode.model, { overrunPercent, qualificationNoticeDays: noticeDays });
       node.status({ fill: 'green', shape: 'dot', text: RED._('mes-dispatch.status.ready') });
     } catch (err) {
       problem = reportSetupFailure(node, err);
@@ -158,6 +164,13 @@ export = function register(RED: NodeAPI): void {
         send([null, snapshotMessages(wanted ? [wanted] : allWorkstations()), null]);
         return;
       }
+      if (topic === EXPIRING_QUERY_TOPIC) {
+        const query = parseExpiringQuery(msg.payload, noticeDays);
+        const at = lease.store.nowIso();
+        msg.payload = { at, withinDays: query.withinDays, qualifications: expiringQualifications(lease.store, at, query.withinDays, query.operator) };
+        send([null, null, msg]);
+        return;
+      }
       await execute(parseCommand(topic, msg.payload), send, msg);
     }
 
@@ -165,7 +178,10 @@ export = function register(RED: NodeAPI): void {
     async function execute(command: Command, send: Send, reply?: NodeMessageInFlow): Promise<CommandOutcome> {
       if (!lease || !dispatcher) throw new Error(problem ?? RED._('mes-dispatch.errors.noStore'));
       const active = dispatcher;
-      const outcome = await lease.store.transact((s) => active.execute(s, command));
+      const store = lease.store;
+      // An override's signature is verified (bcrypt, asynchronous) before the transaction.
+      const context = await active.prepare(store, command);
+      const outcome = await store.transact((s) => active.execute(s, command, context));
       // A repeated command id gets its answer again but no events: they were sent the first time.
       if (reply) reply.payload = outcome;
       send([outcome.duplicate ? [] : eventMessages(outcome.events), null, reply ?? null]);

@@ -141,7 +141,7 @@ describe('plant model', () => {
   describe('saved flows of version 1 (shifts by start time only) migrate', () => {
     it('into calendar shifts of every day that end where the next starts, order kept', () => {
       const migrated = migratePlantConfig({ site: 'S', shifts: [{ name: 'late', start: '14:00' }, { name: 'early', start: '06:00' }, { name: 'night', start: '22:00' }], workstations: [] });
-      assert.equal(migrated.version, 2);
+      assert.equal(migrated.version, PLANT_CONFIG_VERSION, "migrated through every version");
       assert.deepEqual(migrated.shifts, [
         { name: 'late', days: EVERY_DAY, start: '14:00', end: '22:00' },
         { name: 'early', days: EVERY_DAY, start: '06:00', end: '14:00' },

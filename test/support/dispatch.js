@@ -17,7 +17,9 @@ const plantConfig = () => ({
 });
 
 function createDispatch(store, options = {}) {
-  const dispatcher = new Dispatcher(parsePlantModel(options.plant || plantConfig()), { overrunPercent: options.overrunPercent || 0 });
+  const dispatcher = new Dispatcher(parsePlantModel(options.plant || plantConfig()), {
+    overrunPercent: options.overrunPercent || 0, signatures: options.signatures, qualificationNoticeDays: options.qualificationNoticeDays,
+  });
   let counter = 0;
   let clock = Date.parse(options.startTime || '2026-11-25T07:00:00Z');
   const defaults = { orderId: 'PO-1000', operationKey: '0010', workstation: 'WS-T1', operator: 'op-anna' };
@@ -30,13 +32,20 @@ function createDispatch(store, options = {}) {
     command(type, payload = {}) {
       counter += 1;
       clock += 60000;
-      const base = ['hold', 'release', 'resequence'].includes(type) ? supervisorDefaults
+      const base = type.startsWith('qualification.') ? {}
+        : ['hold', 'release', 'resequence'].includes(type) ? supervisorDefaults
         : ['sign-on', 'sign-off'].includes(type) ? { workstation: defaults.workstation, operator: defaults.operator } : defaults;
       return { commandId: `cmd-${counter}`, eventTime: new Date(clock).toISOString(), ...base, ...payload };
     },
     run(type, payload) {
       const body = payload && payload.commandId ? payload : this.command(type, payload);
       return store.transact((s) => dispatcher.execute(s, parseCommand(type, body)));
+    },
+    /** As `run`, with the command's asynchronous checks (an override's signature) first, as the node does. */
+    async runPrepared(type, payload) {
+      const command = parseCommand(type, payload && payload.commandId ? payload : this.command(type, payload));
+      const context = await dispatcher.prepare(store, command);
+      return store.transact((s) => dispatcher.execute(s, command, context));
     },
     snapshot: (ws) => dispatcher.snapshot(store, ws),
     /**

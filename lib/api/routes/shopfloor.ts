@@ -1,4 +1,4 @@
-import { COMMAND_SCHEMAS, OPERATOR_COMMANDS, SUPERVISOR_COMMANDS, type CommandType } from '../../dispatch/commands';
+import { COMMAND_SCHEMAS, OPERATOR_COMMANDS, SUPERVISOR_COMMANDS, type DispatchCommandType } from '../../dispatch/commands';
 import type { ApiRoute, JsonSchema } from '../route';
 
 /**
@@ -9,7 +9,7 @@ import type { ApiRoute, JsonSchema } from '../route';
  */
 const FILLED_BY_SERVER = new Set(['workstation', 'eventTime', 'supervisor']);
 
-function commandBody(type: CommandType): JsonSchema {
+function commandBody(type: DispatchCommandType): JsonSchema {
   const schema = COMMAND_SCHEMAS[type];
   // `via` is the MES's record of the channel, never the caller's to set.
   const properties = Object.fromEntries(Object.entries(schema.properties).filter(([name]) => name !== 'via'));
@@ -21,9 +21,10 @@ function commandBody(type: CommandType): JsonSchema {
   };
 }
 
-export const COMMAND_TYPES = [...OPERATOR_COMMANDS, ...SUPERVISOR_COMMANDS] as const;
+// Qualification commands (grant, renew, revoke) are managed on mes-dispatch, not over this route.
+export const COMMAND_TYPES = [...OPERATOR_COMMANDS, ...SUPERVISOR_COMMANDS].filter((type): type is DispatchCommandType => type in COMMAND_SCHEMAS);
 /** Commands only the supervisor role may send. */
-export const SUPERVISOR_ONLY: ReadonlySet<string> = new Set(SUPERVISOR_COMMANDS);
+export const SUPERVISOR_ONLY: ReadonlySet<string> = new Set<string>(SUPERVISOR_COMMANDS);
 
 export const COMMAND_REQUEST_SCHEMA: JsonSchema = {
   type: 'object',

@@ -1,0 +1,3 @@
+export * from './qualifications';
+export { qualificationSchema } from './qualification-schema';
+export * from './signature-types';
