@@ -1,0 +1,4 @@
+export * from './constants';
+export * from './charts';
+export * from './capability';
+export * from './nelson';
