@@ -118,18 +118,20 @@ export class SiteForwarder {
 
   metrics(): ForwarderMetrics {
     const lastSeq = this.store.isOpen ? this.store.lastSeq() : 0;
-    let secondsBehind: number | null = null;
-    if (this.cursor !== null) {
-      const oldest = this.store.isOpen
-        ? this.store.statement('SELECT recorded_time FROM events WHERE seq > ? ORDER BY seq LIMIT 1').get(this.cursor) as { recorded_time: string } | undefined
-        : undefined;
-      secondsBehind = oldest ? Math.max(0, (this.options.now() - Date.parse(oldest.recorded_time)) / 1000) : 0;
-    }
+    const secondsBehind = this.cursor === null ? null : this.secondsBehind(this.cursor);
     return {
       site: this.options.site, area: this.options.area ?? null, line: this.line,
       lastSeq, forwardedSeq: this.cursor, eventsBehind: this.cursor === null ? null : Math.max(0, lastSeq - this.cursor), secondsBehind,
       siteReachable: this.reachable, lastError: this.lastError, forwarded: this.forwarded, batches: this.batches,
     };
+  }
+
+  /** Age of the oldest event after `cursor` (its recorded time); 0 when there is none. */
+  private secondsBehind(cursor: number): number {
+    const oldest = this.store.isOpen
+      ? this.store.statement('SELECT recorded_time FROM events WHERE seq > ? ORDER BY seq LIMIT 1').get(cursor) as { recorded_time: string } | undefined
+      : undefined;
+    return oldest ? Math.max(0, (this.options.now() - Date.parse(oldest.recorded_time)) / 1000) : 0;
   }
 
   private async run(): Promise<void> {
@@ -193,12 +195,27 @@ export class SiteForwarder {
         await client.query('UPDATE site_cursors SET last_seq = $2, site = $3, area = $4, updated_at = now() WHERE line = $1',
           [this.line, events[events.length - 1].seq, this.options.site, this.options.area ?? null]);
       }
+      await this.writeLineStatus(client, batch.length > 0 ? batch[batch.length - 1].seq : cursor);
       return { from: cursor, rows: batch };
     });
     this.cursor = rows.length > 0 ? rows[rows.length - 1].seq : from;
     this.forwarded += rows.length;
     if (rows.length > 0) this.batches += 1;
     return rows.length;
+  }
+
+  /**
+   * The lag as the site sees it, in the batch's transaction (an empty poll is the heartbeat):
+   * the supervisor page lists lines whose lag is high or whose heartbeat is old. The heartbeat
+   * is the site server's clock, so its age compares with the site's now().
+   */
+  private async writeLineStatus(client: PoolClient, forwardedSeq: number): Promise<void> {
+    const lastSeq = this.store.lastSeq();
+    await client.query(`INSERT INTO site_line_status (line, site, area, last_seq, forwarded_seq, events_behind, seconds_behind, heartbeat_at)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, now())
+      ON CONFLICT (line) DO UPDATE SET site = excluded.site, area = excluded.area, last_seq = excluded.last_seq, forwarded_seq = excluded.forwarded_seq,
+        events_behind = excluded.events_behind, seconds_behind = excluded.seconds_behind, heartbeat_at = excluded.heartbeat_at`,
+    [this.line, this.options.site, this.options.area ?? null, lastSeq, forwardedSeq, Math.max(0, lastSeq - forwardedSeq), this.secondsBehind(forwardedSeq)]);
   }
 
   /** Reads the line's cursor under a row lock (created at 0 for a new line) and checks it against the log. */
