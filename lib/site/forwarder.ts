@@ -192,10 +192,8 @@ export class SiteForwarder {
         const events = batch.map((row) => this.siteEvent(row));
         const inserted = await insertEvents(client, events);
         await projectBatch(client, events.filter((event) => inserted.has(event.eventId)));
-        await client.query('UPDATE site_cursors SET last_seq = $2, site = $3, area = $4, updated_at = now() WHERE line = $1',
-          [this.line, events[events.length - 1].seq, this.options.site, this.options.area ?? null]);
       }
-      await this.writeLineStatus(client, batch.length > 0 ? batch[batch.length - 1].seq : cursor);
+      await this.moveCursor(client, batch.length > 0 ? batch[batch.length - 1].seq : null, cursor);
       return { from: cursor, rows: batch };
     });
     this.cursor = rows.length > 0 ? rows[rows.length - 1].seq : from;
@@ -205,24 +203,29 @@ export class SiteForwarder {
   }
 
   /**
-   * The lag as the site sees it, in the batch's transaction (an empty poll is the heartbeat):
+   * Moves the cursor to the batch's end (not for an empty poll) and records the lag as the site sees it (an empty poll is the heartbeat):
    * the supervisor page lists lines whose lag is high or whose heartbeat is old. The heartbeat
    * is the site server's clock, so its age compares with the site's now().
    */
-  private async writeLineStatus(client: PoolClient, forwardedSeq: number): Promise<void> {
+  private async moveCursor(client: PoolClient, batchEnd: number | null, cursor: number): Promise<void> {
+    const forwardedSeq = batchEnd ?? cursor;
     const lastSeq = this.store.lastSeq();
-    await client.query(`INSERT INTO site_line_status (line, site, area, last_seq, forwarded_seq, events_behind, seconds_behind, heartbeat_at)
+    // One statement (one round trip per batch): the cursor moves only when the batch carried events.
+    await client.query(`WITH moved AS (
+        UPDATE site_cursors SET last_seq = $5, site = $2, area = $3, updated_at = now() WHERE line = $1 AND $8
+      )
+      INSERT INTO site_line_status (line, site, area, last_seq, forwarded_seq, events_behind, seconds_behind, heartbeat_at)
       VALUES ($1, $2, $3, $4, $5, $6, $7, now())
       ON CONFLICT (line) DO UPDATE SET site = excluded.site, area = excluded.area, last_seq = excluded.last_seq, forwarded_seq = excluded.forwarded_seq,
         events_behind = excluded.events_behind, seconds_behind = excluded.seconds_behind, heartbeat_at = excluded.heartbeat_at`,
-    [this.line, this.options.site, this.options.area ?? null, lastSeq, forwardedSeq, Math.max(0, lastSeq - forwardedSeq), this.secondsBehind(forwardedSeq)]);
+    [this.line, this.options.site, this.options.area ?? null, lastSeq, forwardedSeq, Math.max(0, lastSeq - forwardedSeq), this.secondsBehind(forwardedSeq), batchEnd !== null]);
   }
 
   /** Reads the line's cursor under a row lock (created at 0 for a new line) and checks it against the log. */
   private async lockCursor(client: PoolClient): Promise<number> {
-    await client.query('INSERT INTO site_cursors (line, site, area, last_seq) VALUES ($1, $2, $3, 0) ON CONFLICT (line) DO NOTHING',
-      [this.line, this.options.site, this.options.area ?? null]);
-    const { rows } = await client.query<{ last_seq: string }>('SELECT last_seq FROM site_cursors WHERE line = $1 FOR UPDATE', [this.line]);
+    // Created at 0 for a new line; DO UPDATE (of nothing) takes the row lock as FOR UPDATE would, in one round trip.
+    const { rows } = await client.query<{ last_seq: string }>(`INSERT INTO site_cursors (line, site, area, last_seq) VALUES ($1, $2, $3, 0)
+      ON CONFLICT (line) DO UPDATE SET line = excluded.line RETURNING last_seq`, [this.line, this.options.site, this.options.area ?? null]);
     const cursor = Number(rows[0].last_seq);
     const lastSeq = this.store.lastSeq();
     if (cursor > lastSeq) {
