@@ -17,6 +17,13 @@ import type { CounterSignal } from './signals';
 export interface DispatchOptions {
   /** How far above its input an operation may report good + scrap, in percent (0 = not at all). */
   overrunPercent: number;
+  /**
+   * Good quantity of an operation of this order that another line runs (its work center is not in
+   * this plant model), as the site database last reported it; undefined when unknown (site not
+   * reached yet). Without it, or while unknown, such an operation counts as having delivered
+   * nothing, so a successor here is held, never released early (docs/site.md "Orders across lines").
+   */
+  remoteGoodQuantity?(orderId: string, operationKey: string): number | undefined;
 }
 
 export interface DueCheck {
@@ -268,6 +275,14 @@ export class Dispatcher {
     this.workstationList = JSON.stringify([...plant.workstations.keys()]);
   }
 
+  /** The operation before `op` in its routing; run on another line, with the good quantity the site reports for it. */
+  private previousOf(sql: Statements, op: OperationRow): OperationRow | undefined {
+    const previous = sql.previous.get(op.order_id, op.sequence) as OperationRow | undefined;
+    if (!previous || this.plant.workCenters.has(previous.work_center)) return previous;
+    const remote = this.options.remoteGoodQuantity?.(previous.order_id, previous.operation_key);
+    return { ...previous, good_quantity: Math.max(previous.good_quantity, remote ?? 0) };
+  }
+
   private sql(store: MesStore): Statements {
     let statements = this.statementsByDb.get(store.db);
     if (!statements) {
@@ -496,7 +511,7 @@ export class Dispatcher {
     this.expectState(op, setup ? 'start the setup of' : 'start', setup ? ['queued'] : ['queued', 'setup']);
     this.notBusy(sql, op, command.workstation);
     const spec = this.spec(store, op);
-    const previous = sql.previous.get(op.order_id, op.sequence) as OperationRow | undefined;
+    const previous = this.previousOf(sql, op);
     if (previous && previous.good_quantity <= 0 && !spec?.overlapAllowed) {
       throw conflict('operationKey', 'precedence', `${label(op)} cannot start: operation ${previous.operation_key} before it has delivered no good output yet and the routing does not allow overlap`);
     }
@@ -563,7 +578,7 @@ export class Dispatcher {
   private checkQuantities(sql: Statements, op: OperationRow, good: number, scrap: number, eventTime: string): void {
     this.expectState(op, 'report quantities on', ['running']);
     this.notBefore(op, eventTime);
-    const previous = sql.previous.get(op.order_id, op.sequence) as OperationRow | undefined;
+    const previous = this.previousOf(sql, op);
     const input = inputQuantity(op, previous);
     const limit = input * (1 + this.options.overrunPercent / 100);
     const consumed = op.good_quantity + op.scrap_quantity + good + scrap;
@@ -926,7 +941,7 @@ export class Dispatcher {
     const sql = this.sql(store);
     const current = (sql.active.all(workstation) as OperationRow[]).map((op): CurrentOperation => {
       const spec = this.spec(store, op);
-      const previous = sql.previous.get(op.order_id, op.sequence) as OperationRow | undefined;
+      const previous = this.previousOf(sql, op);
       return {
         orderId: op.order_id, operationKey: op.operation_key, state: op.state, material: op.material,
         description: spec?.description ?? '', plannedQuantity: op.planned_quantity, unit: op.unit,
@@ -938,7 +953,7 @@ export class Dispatcher {
     });
     const queue = this.queueOf(store, sql, workstation).map((op, i): QueueEntry => {
       const spec = this.spec(store, op);
-      const previous = sql.previous.get(op.order_id, op.sequence) as OperationRow | undefined;
+      const previous = this.previousOf(sql, op);
       return {
         position: i + 1, orderId: op.order_id, operationKey: op.operation_key, state: op.state, priority: op.priority,
         dueDate: op.scheduled_end, material: op.material, description: spec?.description ?? '', workCenter: op.work_center,

@@ -17,7 +17,7 @@ const plantConfig = () => ({
 });
 
 function createDispatch(store, options = {}) {
-  const dispatcher = new Dispatcher(parsePlantModel(options.plant || plantConfig()), { overrunPercent: options.overrunPercent || 0 });
+  const dispatcher = new Dispatcher(parsePlantModel(options.plant || plantConfig()), { overrunPercent: options.overrunPercent || 0, remoteGoodQuantity: options.remoteGoodQuantity });
   let counter = 0;
   let clock = Date.parse(options.startTime || '2026-11-25T07:00:00Z');
   const defaults = { orderId: 'PO-1000', operationKey: '0010', workstation: 'WS-T1', operator: 'op-anna' };
