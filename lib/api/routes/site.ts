@@ -105,7 +105,11 @@ export const SITE_RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
   },
 };
 
-const ok = (operationId: string, description: string) => ({ 200: { description, content: { 'application/json': SITE_RESPONSE_SCHEMAS[operationId] } } });
+const ok = (operationId: string, description: string) => ({
+  200: { description, content: { 'application/json': SITE_RESPONSE_SCHEMAS[operationId] } },
+  // Not among the builder's shared error answers: the server runs without MES_SITE_API_TOKEN.
+  503: { description: 'MES_SITE_API_TOKEN is not set: every request is refused ({error: notConfigured, errors}).' },
+});
 const ERRORS = [400, 401, 500] as const;
 
 /** Routes of this family (see lib/api/route.ts). */
