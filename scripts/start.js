@@ -26,9 +26,11 @@ if (!fs.existsSync(userPackage)) {
 
 // Node-RED keeps credentials beside the user directory, not the flow file. The shipped file holds
 // only ${ENV} references; merge in those the user's file lacks, never overwriting what was entered.
-const shippedCredentials = JSON.parse(fs.readFileSync(path.join(repoRoot, 'flows', 'flows_cred.json'), 'utf8'));
+// MES_ROLE=site (npm run start:site): the site server's flows (flows/site.json) over the site PostgreSQL, no line.
+const siteRole = process.env.MES_ROLE === 'site';
+const shippedCredentials = JSON.parse(fs.readFileSync(path.join(repoRoot, 'flows', siteRole ? 'site_cred.json' : 'flows_cred.json'), 'utf8'));
 const plantMode = process.env.MES_MODE === 'plant';
-const shippedFlows = path.join(repoRoot, 'flows', 'flows.json');
+const shippedFlows = path.join(repoRoot, 'flows', siteRole ? 'site.json' : 'flows.json');
 // The demo runs the shipped flows. A plant's flows are its own: they live in the user directory,
 // started from the shipped ones once, so neither an update of the package nor a `git pull`
 // touches them (README "Running a plant": how an update of the shipped flows reaches them).
@@ -61,16 +63,20 @@ if (plantMode) {
   if (!process.env.MES_MQTT_BROKER) process.env.MES_MQTT_BROKER = 'off';
 }
 applyPlantEnvDefaults(process.env, !plantMode);
-console.log(plantMode
+if (siteRole) {
+  console.log(`SITE SERVER: the site views over PostgreSQL ${process.env.MES_SITE_PG_HOST || 'localhost'}:${process.env.MES_SITE_PG_PORT || 5432}/${process.env.MES_SITE_PG_DATABASE || 'mes_site'}; API token ${process.env.MES_SITE_API_TOKEN ? 'from MES_SITE_API_TOKEN' : 'not set (MES_SITE_API_TOKEN), so the API refuses every request'}. Flows: ${flowFile}.`);
+} else console.log(plantMode
   ? `PLANT MODE: no simulated PLC, no mock ERP, no demo orders. Flows: ${flowFile}. ERP: ${process.env.MES_ERP_URL || 'MES_ERP_URL is not set, so actuals wait in the outbox until it is'}.`
   : `DEMO MODE: a simulated PLC line (OPC UA ${process.env.MES_OPCUA_ENDPOINT}), the mock ERP at /mock-erp and demo orders every 10 minutes. MES_MODE=plant runs a plant instead (README "Running a plant").`);
 
 process.argv = [process.argv[0], require.resolve('node-red/red.js'), '--settings', settingsFile, '--userDir', userDir, ...process.argv.slice(2)];
 // Node-RED starts alongside: its OPC UA and MQTT clients connect as soon as the servers listen.
-startPlantServices(process.env, userDir, JSON.parse(fs.readFileSync(flowFile, 'utf8'))).catch((err) => {
-  console.error(`The demo plant could not start: ${err.message}`);
-  process.exit(1);
-});
+if (!siteRole) {
+  startPlantServices(process.env, userDir, JSON.parse(fs.readFileSync(flowFile, 'utf8'))).catch((err) => {
+    console.error(`The demo plant could not start: ${err.message}`);
+    process.exit(1);
+  });
+}
 installFrontDoor(require(settingsFile).mesFrontDoor);
 require('node-red/red.js');
 

@@ -25,6 +25,13 @@ export interface DispatchOptions {
   signatures?: Signatures;
   /** How many days ahead a snapshot shows its operators' expiring qualifications (default 30). */
   qualificationNoticeDays?: number;
+  /**
+   * Good quantity of an operation of this order that another line runs (its work center is not in
+   * this plant model), as the site database last reported it; undefined when unknown (site not
+   * reached yet). Without it, or while unknown, such an operation counts as having delivered
+   * nothing, so a successor here is held, never released early (docs/site.md "Orders across lines").
+   */
+  remoteGoodQuantity?(orderId: string, operationKey: string): number | undefined;
 }
 
 /** What `prepare` checked before the transaction: the override's signer, verified just now. */
@@ -290,6 +297,14 @@ export class Dispatcher {
   constructor(readonly plant: PlantModel, readonly options: DispatchOptions) {
     this.counting = [...plant.workstations.values()].some((ws) => ws.counting !== 'manual');
     this.workstationList = JSON.stringify([...plant.workstations.keys()]);
+  }
+
+  /** The operation before `op` in its routing; run on another line, with the good quantity the site reports for it. */
+  private previousOf(sql: Statements, op: OperationRow): OperationRow | undefined {
+    const previous = sql.previous.get(op.order_id, op.sequence) as OperationRow | undefined;
+    if (!previous || this.plant.workCenters.has(previous.work_center)) return previous;
+    const remote = this.options.remoteGoodQuantity?.(previous.order_id, previous.operation_key);
+    return { ...previous, good_quantity: Math.max(previous.good_quantity, remote ?? 0) };
   }
 
   private sql(store: MesStore): Statements {
@@ -577,7 +592,7 @@ export class Dispatcher {
     this.notBusy(sql, op, command.workstation);
     const spec = this.spec(store, op);
     const override = this.qualifiedToStart(store, op, spec, command, context);
-    const previous = sql.previous.get(op.order_id, op.sequence) as OperationRow | undefined;
+    const previous = this.previousOf(sql, op);
     if (previous && previous.good_quantity <= 0 && !spec?.overlapAllowed) {
       throw conflict('operationKey', 'precedence', `${label(op)} cannot start: operation ${previous.operation_key} before it has delivered no good output yet and the routing does not allow overlap`);
     }
@@ -652,7 +667,7 @@ export class Dispatcher {
   private checkQuantities(sql: Statements, op: OperationRow, good: number, scrap: number, eventTime: string): void {
     this.expectState(op, 'report quantities on', ['running']);
     this.notBefore(op, eventTime);
-    const previous = sql.previous.get(op.order_id, op.sequence) as OperationRow | undefined;
+    const previous = this.previousOf(sql, op);
     const input = inputQuantity(op, previous);
     const limit = input * (1 + this.options.overrunPercent / 100);
     const consumed = op.good_quantity + op.scrap_quantity + good + scrap;
@@ -1022,7 +1037,7 @@ export class Dispatcher {
     const sql = this.sql(store);
     const current = (sql.active.all(workstation) as OperationRow[]).map((op): CurrentOperation => {
       const spec = this.spec(store, op);
-      const previous = sql.previous.get(op.order_id, op.sequence) as OperationRow | undefined;
+      const previous = this.previousOf(sql, op);
       return {
         orderId: op.order_id, operationKey: op.operation_key, state: op.state, material: op.material,
         description: spec?.description ?? '', plannedQuantity: op.planned_quantity, unit: op.unit,
@@ -1034,7 +1049,7 @@ export class Dispatcher {
     });
     const queue = this.queueOf(store, sql, workstation).map((op, i): QueueEntry => {
       const spec = this.spec(store, op);
-      const previous = sql.previous.get(op.order_id, op.sequence) as OperationRow | undefined;
+      const previous = this.previousOf(sql, op);
       return {
         position: i + 1, orderId: op.order_id, operationKey: op.operation_key, state: op.state, priority: op.priority,
         dueDate: op.scheduled_end, material: op.material, description: spec?.description ?? '', workCenter: op.work_center,

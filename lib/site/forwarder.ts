@@ -118,18 +118,20 @@ export class SiteForwarder {
 
   metrics(): ForwarderMetrics {
     const lastSeq = this.store.isOpen ? this.store.lastSeq() : 0;
-    let secondsBehind: number | null = null;
-    if (this.cursor !== null) {
-      const oldest = this.store.isOpen
-        ? this.store.statement('SELECT recorded_time FROM events WHERE seq > ? ORDER BY seq LIMIT 1').get(this.cursor) as { recorded_time: string } | undefined
-        : undefined;
-      secondsBehind = oldest ? Math.max(0, (this.options.now() - Date.parse(oldest.recorded_time)) / 1000) : 0;
-    }
+    const secondsBehind = this.cursor === null ? null : this.secondsBehind(this.cursor);
     return {
       site: this.options.site, area: this.options.area ?? null, line: this.line,
       lastSeq, forwardedSeq: this.cursor, eventsBehind: this.cursor === null ? null : Math.max(0, lastSeq - this.cursor), secondsBehind,
       siteReachable: this.reachable, lastError: this.lastError, forwarded: this.forwarded, batches: this.batches,
     };
+  }
+
+  /** Age of the oldest event after `cursor` (its recorded time); 0 when there is none. */
+  private secondsBehind(cursor: number): number {
+    const oldest = this.store.isOpen
+      ? this.store.statement('SELECT recorded_time FROM events WHERE seq > ? ORDER BY seq LIMIT 1').get(cursor) as { recorded_time: string } | undefined
+      : undefined;
+    return oldest ? Math.max(0, (this.options.now() - Date.parse(oldest.recorded_time)) / 1000) : 0;
   }
 
   private async run(): Promise<void> {
@@ -190,9 +192,8 @@ export class SiteForwarder {
         const events = batch.map((row) => this.siteEvent(row));
         const inserted = await insertEvents(client, events);
         await projectBatch(client, events.filter((event) => inserted.has(event.eventId)));
-        await client.query('UPDATE site_cursors SET last_seq = $2, site = $3, area = $4, updated_at = now() WHERE line = $1',
-          [this.line, events[events.length - 1].seq, this.options.site, this.options.area ?? null]);
       }
+      await this.moveCursor(client, batch.length > 0 ? batch[batch.length - 1].seq : null, cursor);
       return { from: cursor, rows: batch };
     });
     this.cursor = rows.length > 0 ? rows[rows.length - 1].seq : from;
@@ -201,11 +202,30 @@ export class SiteForwarder {
     return rows.length;
   }
 
+  /**
+   * Moves the cursor to the batch's end (not for an empty poll) and records the lag as the site sees it (an empty poll is the heartbeat):
+   * the supervisor page lists lines whose lag is high or whose heartbeat is old. The heartbeat
+   * is the site server's clock, so its age compares with the site's now().
+   */
+  private async moveCursor(client: PoolClient, batchEnd: number | null, cursor: number): Promise<void> {
+    const forwardedSeq = batchEnd ?? cursor;
+    const lastSeq = this.store.lastSeq();
+    // One statement (one round trip per batch): the cursor moves only when the batch carried events.
+    await client.query(`WITH moved AS (
+        UPDATE site_cursors SET last_seq = $5, site = $2, area = $3, updated_at = now() WHERE line = $1 AND $8
+      )
+      INSERT INTO site_line_status (line, site, area, last_seq, forwarded_seq, events_behind, seconds_behind, heartbeat_at)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, now())
+      ON CONFLICT (line) DO UPDATE SET site = excluded.site, area = excluded.area, last_seq = excluded.last_seq, forwarded_seq = excluded.forwarded_seq,
+        events_behind = excluded.events_behind, seconds_behind = excluded.seconds_behind, heartbeat_at = excluded.heartbeat_at`,
+    [this.line, this.options.site, this.options.area ?? null, lastSeq, forwardedSeq, Math.max(0, lastSeq - forwardedSeq), this.secondsBehind(forwardedSeq), batchEnd !== null]);
+  }
+
   /** Reads the line's cursor under a row lock (created at 0 for a new line) and checks it against the log. */
   private async lockCursor(client: PoolClient): Promise<number> {
-    await client.query('INSERT INTO site_cursors (line, site, area, last_seq) VALUES ($1, $2, $3, 0) ON CONFLICT (line) DO NOTHING',
-      [this.line, this.options.site, this.options.area ?? null]);
-    const { rows } = await client.query<{ last_seq: string }>('SELECT last_seq FROM site_cursors WHERE line = $1 FOR UPDATE', [this.line]);
+    // Created at 0 for a new line; DO UPDATE (of nothing) takes the row lock as FOR UPDATE would, in one round trip.
+    const { rows } = await client.query<{ last_seq: string }>(`INSERT INTO site_cursors (line, site, area, last_seq) VALUES ($1, $2, $3, 0)
+      ON CONFLICT (line) DO UPDATE SET line = excluded.line RETURNING last_seq`, [this.line, this.options.site, this.options.area ?? null]);
     const cursor = Number(rows[0].last_seq);
     const lastSeq = this.store.lastSeq();
     if (cursor > lastSeq) {

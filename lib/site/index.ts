@@ -3,3 +3,4 @@ export * from './projections';
 export * from './forwarder';
 export * from './views';
 export * from './transaction';
+export * from './progress';

@@ -68,6 +68,17 @@ const PROJECTIONS: Record<string, Project> = {
   },
   'operation.paused': (client, e) => setOperationState(client, e, 'paused'),
   'operation.resumed': (client, e) => setOperationState(client, e, 'running'),
+  'operation.held': (client, e, p) => client.query(`INSERT INTO site_operations (order_id, operation_key, line, workstation, state, held_reason)
+    VALUES ($1, $2, $3, $4, 'held', $5)
+    ON CONFLICT (order_id, operation_key) DO UPDATE SET line = excluded.line, workstation = COALESCE(excluded.workstation, site_operations.workstation),
+      state = 'held', held_reason = excluded.held_reason`, [e.orderId, e.operationKey, e.line, e.workstation, str(p.reason)]).then(() => undefined),
+  // The line's dispatch returns a released operation to its queue if it had not started, else
+  // paused at its workstation; started_at tells the site which of the two it was.
+  'operation.released': (client, e) => client.query(`INSERT INTO site_operations (order_id, operation_key, line, workstation, state)
+    VALUES ($1, $2, $3, $4, 'pending')
+    ON CONFLICT (order_id, operation_key) DO UPDATE SET line = excluded.line, workstation = COALESCE(excluded.workstation, site_operations.workstation),
+      state = CASE WHEN site_operations.started_at IS NULL THEN 'pending' ELSE 'paused' END, held_reason = NULL`,
+  [e.orderId, e.operationKey, e.line, e.workstation]).then(() => undefined),
   // Totals of the operation; a partial confirmation keeps its state, the final one completes it.
   'operation.completed': async (client, e, p) => {
     const final = p.final === true;

@@ -124,6 +124,26 @@ export const SITE_MIGRATIONS: SiteMigration[] = [
       CREATE INDEX site_genealogy_to ON site_genealogy_links (to_kind, to_id);
     `,
   },
+  {
+    version: 2,
+    description: 'forwarder lag per line (site_line_status), the reason an operation is held, downtime events by type and time',
+    sql: `
+      -- Written by each line's forwarder with every batch and every empty poll (its heartbeat),
+      -- so the site sees which lines lag even while their events do not arrive.
+      CREATE TABLE site_line_status (
+        line TEXT PRIMARY KEY,
+        site TEXT NOT NULL,
+        area TEXT,
+        last_seq BIGINT NOT NULL,
+        forwarded_seq BIGINT NOT NULL,
+        events_behind BIGINT NOT NULL,
+        seconds_behind DOUBLE PRECISION NOT NULL,
+        heartbeat_at TIMESTAMPTZ NOT NULL
+      );
+      ALTER TABLE site_operations ADD COLUMN held_reason TEXT;
+      CREATE INDEX site_events_by_type ON site_events (type, event_time);
+    `,
+  },
 ];
 
 export class SiteSchemaError extends Error {

@@ -4,12 +4,15 @@ import { ValidationError, type FieldError } from '../util/errors';
 export type OeeLevel = 'line' | 'area' | 'site';
 
 export type SiteQuery =
-  | { query: 'oee'; level: OeeLevel; from: string; to: string }
+  | { query: 'oee'; level: OeeLevel; from?: string; to?: string; day?: string; shift?: string }
   | { query: 'trace'; lot: string; direction: 'backward' | 'forward' }
+  | { query: 'recall'; lot: string }
+  | { query: 'losses'; from: string; to: string; limit: number }
+  | { query: 'lines'; lagSeconds: number; heartbeatSeconds: number }
   | { query: 'order'; orderId: string }
   | { query: 'audit'; orderId?: string; workstation?: string; actor?: string; from?: string; to?: string; limit: number };
 
-export const SITE_QUERIES = ['oee', 'trace', 'order', 'audit'] as const;
+export const SITE_QUERIES = ['oee', 'trace', 'recall', 'order', 'audit', 'losses', 'lines'] as const;
 const MAX_AUDIT_ROWS = 10_000;
 
 function text(p: Record<string, unknown>, field: string, errors: FieldError[], required: boolean): string | undefined {
@@ -42,6 +45,14 @@ function oneOf<T extends string>(p: Record<string, unknown>, field: string, allo
   return value as T;
 }
 
+function whole(p: Record<string, unknown>, field: string, fallback: number, min: number, max: number, errors: FieldError[]): number {
+  const value = p[field] === undefined ? fallback : p[field];
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    errors.push({ field, rule: 'range', message: `must be a whole number from ${min} to ${max}` });
+  }
+  return value as number;
+}
+
 /** `msg.topic` names the view, `msg.payload` its parameters; every broken rule is reported at once. */
 export function parseSiteQuery(topic: unknown, payload: unknown): SiteQuery {
   if (typeof topic !== 'string' || !(SITE_QUERIES as readonly string[]).includes(topic)) {
@@ -54,8 +65,27 @@ export function parseSiteQuery(topic: unknown, payload: unknown): SiteQuery {
   const errors: FieldError[] = [];
   let query: SiteQuery;
   switch (topic) {
-    case 'oee':
-      query = { query: 'oee', level: oneOf(p, 'level', ['line', 'area', 'site'] as const, 'line', errors), from: time(p, 'from', errors, true)!, to: time(p, 'to', errors, true)! };
+    case 'oee': {
+      // A range, or a production day (the shift's own day: a night shift belongs to the day it started); a shift name narrows either.
+      const day = text(p, 'day', errors, false);
+      if (day !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(day)))) {
+        errors.push({ field: 'day', rule: 'format', message: 'must be a date (2026-12-01)' });
+      }
+      const ranged = day === undefined;
+      query = {
+        query: 'oee', level: oneOf(p, 'level', ['line', 'area', 'site'] as const, 'line', errors),
+        from: time(p, 'from', errors, ranged), to: time(p, 'to', errors, ranged), day, shift: text(p, 'shift', errors, false),
+      };
+      break;
+    }
+    case 'recall':
+      query = { query: 'recall', lot: text(p, 'lot', errors, true)! };
+      break;
+    case 'losses':
+      query = { query: 'losses', from: time(p, 'from', errors, true)!, to: time(p, 'to', errors, true)!, limit: whole(p, 'limit', 20, 1, 1000, errors) };
+      break;
+    case 'lines':
+      query = { query: 'lines', lagSeconds: whole(p, 'lagSeconds', 60, 0, 86_400 * 365, errors), heartbeatSeconds: whole(p, 'heartbeatSeconds', 60, 1, 86_400 * 365, errors) };
       break;
     case 'trace':
       query = { query: 'trace', lot: text(p, 'lot', errors, true)!, direction: oneOf(p, 'direction', ['backward', 'forward'] as const, undefined, errors) };
@@ -63,16 +93,12 @@ export function parseSiteQuery(topic: unknown, payload: unknown): SiteQuery {
     case 'order':
       query = { query: 'order', orderId: text(p, 'orderId', errors, true)! };
       break;
-    default: {
-      const limit = p.limit === undefined ? 1000 : p.limit;
-      if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_AUDIT_ROWS) {
-        errors.push({ field: 'limit', rule: 'range', message: `must be a whole number from 1 to ${MAX_AUDIT_ROWS}` });
-      }
+    default:
       query = {
         query: 'audit', orderId: text(p, 'orderId', errors, false), workstation: text(p, 'workstation', errors, false),
-        actor: text(p, 'actor', errors, false), from: time(p, 'from', errors, false), to: time(p, 'to', errors, false), limit: limit as number,
+        actor: text(p, 'actor', errors, false), from: time(p, 'from', errors, false), to: time(p, 'to', errors, false),
+        limit: whole(p, 'limit', 1000, 1, MAX_AUDIT_ROWS, errors),
       };
-    }
   }
   if (errors.length > 0) throw new ValidationError(errors, `${topic} query`);
   return query;
@@ -128,16 +154,20 @@ const GROUPING: Record<OeeLevel, string> = {
 };
 const GROUP_BY: Record<OeeLevel, string> = { line: 'site, area, line', area: 'site, area', site: 'site' };
 
-/** OEE per line, area or site over the shifts that started in [from, to): sums of times and counts, never averaged percentages. */
-export async function siteOee(pool: Pool, q: { level: OeeLevel; from: string; to: string }): Promise<OeeRow[]> {
+/**
+ * OEE per line, area or site over the shifts that started in [from, to), or of one production
+ * day, optionally of one shift name: sums of times and counts, never averaged percentages.
+ */
+export async function siteOee(pool: Pool, q: { level: OeeLevel; from?: string; to?: string; day?: string; shift?: string }): Promise<OeeRow[]> {
+  const { where, params } = filters([['start_time >= ?', q.from], ['start_time < ?', q.to], ['day = ?', q.day], ['shift = ?', q.shift]]);
   const { rows } = await pool.query<OeeSums>(`SELECT ${GROUPING[q.level]}, COUNT(*) AS shifts,
       SUM(shift_seconds) AS shift_seconds, SUM(break_seconds) AS break_seconds, SUM(planned_stop_seconds) AS planned_stop_seconds,
       SUM(planned_seconds) AS planned_seconds, SUM(run_seconds) AS run_seconds, SUM(stop_seconds) AS stop_seconds,
       SUM(ideal_seconds) AS ideal_seconds, SUM(ideal_good_seconds) AS ideal_good_seconds,
       SUM(total_count) AS total_count, SUM(good_count) AS good_count, SUM(reject_count) AS reject_count,
       SUM(counts_without_ideal_time) AS counts_without_ideal_time
-    FROM site_oee_shifts WHERE start_time >= $1 AND start_time < $2
-    GROUP BY ${GROUP_BY[q.level]} ORDER BY ${GROUP_BY[q.level]}`, [q.from, q.to]);
+    FROM site_oee_shifts ${where}
+    GROUP BY ${GROUP_BY[q.level]} ORDER BY ${GROUP_BY[q.level]}`, params);
   return rows.map(oeeOfSums);
 }
 
@@ -184,6 +214,18 @@ export async function traceLot(pool: Pool, q: { lot: string; direction: 'backwar
   return { lot: q.lot, direction: q.direction, links };
 }
 
+/** A WHERE clause of the conditions whose value is given, each `?` a numbered parameter. */
+function filters(conditions: Array<[string, unknown]>): { where: string; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  for (const [sql, value] of conditions) {
+    if (value === undefined) continue;
+    params.push(value);
+    where.push(sql.replace('?', `$${params.length}`));
+  }
+  return { where: where.length > 0 ? `WHERE ${where.join(' AND ')}` : '', params };
+}
+
 const iso = (value: Date | null): string | null => (value ? value.toISOString() : null);
 
 /** An order as the site sees it: its operations with the line and workstation that ran each, state and quantities. */
@@ -204,24 +246,93 @@ export async function orderAcrossLines(pool: Pool, orderId: string): Promise<unk
 
 /** The site's audit trail: events of every line, by event time, filtered; every value a parameter. */
 export async function auditTrail(pool: Pool, q: Omit<Extract<SiteQuery, { query: 'audit' }>, 'query'>): Promise<unknown[]> {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const add = (sql: string, value: unknown) => {
-    if (value === undefined) return;
-    params.push(value);
-    where.push(sql.replace('?', `$${params.length}`));
-  };
-  add('order_id = ?', q.orderId);
-  add('workstation = ?', q.workstation);
-  add('actor = ?', q.actor);
-  add('event_time >= ?', q.from);
-  add('event_time < ?', q.to);
+  const { where, params } = filters([['order_id = ?', q.orderId], ['workstation = ?', q.workstation], ['actor = ?', q.actor],
+    ['event_time >= ?', q.from], ['event_time < ?', q.to]]);
   params.push(q.limit);
-  const { rows } = await pool.query(`SELECT * FROM site_events ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+  const { rows } = await pool.query(`SELECT * FROM site_events ${where}
     ORDER BY event_time, line, seq LIMIT $${params.length}`, params);
   return rows.map((r) => ({
     site: r.site, area: r.area, line: r.line, seq: Number(r.seq), eventId: r.event_id, eventTime: iso(r.event_time), recordedTime: iso(r.recorded_time),
     type: r.type, orderId: r.order_id, operationKey: r.operation_key, workstation: r.workstation, actor: r.actor, payload: r.payload,
+  }));
+}
+
+export interface RecallReport {
+  lot: string;
+  /** Lots and serials made from it, on any line. */
+  affected: Array<{ kind: string; id: string; line: string; orderId: string | null }>;
+  orders: string[];
+  lines: string[];
+  links: TraceLink[];
+}
+
+/** Where a suspect lot went, on every line: the lots and serials made from it, the orders and lines involved. */
+export async function recallLot(pool: Pool, lot: string): Promise<RecallReport> {
+  const { links } = await traceLot(pool, { lot, direction: 'forward' });
+  const affected = new Map<string, RecallReport['affected'][number]>();
+  for (const l of links) {
+    if (l.to.kind === 'lot' || l.to.kind === 'serial') affected.set(`${l.to.kind}\u0000${l.to.id}`, { kind: l.to.kind, id: l.to.id, line: l.line, orderId: l.orderId });
+  }
+  const orders = [...new Set(links.map((l) => l.orderId).filter((o): o is string => o !== null))].sort();
+  const lines = [...new Set(links.map((l) => l.line))].sort();
+  return { lot, affected: [...affected.values()], orders, lines, links };
+}
+
+export interface LossRow {
+  line: string;
+  /** stop: downtime by its reason; speed: run time beyond the ideal; quality: ideal time of rejects. */
+  category: 'stop' | 'speed' | 'quality';
+  reason: string;
+  seconds: number;
+}
+
+/**
+ * The largest losses in [from, to), in seconds, per line and reason: stops from the lines'
+ * downtime events (the latest classification of each, else its reason at the end, else
+ * unclassified), speed and quality losses from the shift summaries.
+ */
+export async function worstLosses(pool: Pool, q: { from: string; to: string; limit: number }): Promise<LossRow[]> {
+  const { rows } = await pool.query<{ line: string; category: LossRow['category']; reason: string; seconds: number }>(`
+    WITH stops AS (
+      SELECT e.line, COALESCE(
+          (SELECT c.payload->>'reason' FROM site_events c WHERE c.type = 'oee.downtime.classified' AND c.line = e.line
+             AND c.payload->>'downtimeId' = e.payload->>'downtimeId' ORDER BY c.seq DESC LIMIT 1),
+          e.payload->>'reason', 'unclassified') AS reason,
+        (e.payload->>'seconds')::float8 AS seconds
+      FROM site_events e WHERE e.type = 'oee.downtime.ended' AND e.event_time >= $1 AND e.event_time < $2
+    )
+    SELECT line, 'stop' AS category, reason, SUM(seconds) AS seconds FROM stops GROUP BY line, reason
+    UNION ALL
+    SELECT line, 'speed', 'reduced speed', SUM(run_seconds - ideal_seconds) FROM site_oee_shifts
+      WHERE start_time >= $1 AND start_time < $2 AND counts_without_ideal_time = 0 GROUP BY line
+    UNION ALL
+    SELECT line, 'quality', 'rejects', SUM(ideal_seconds - ideal_good_seconds) FROM site_oee_shifts
+      WHERE start_time >= $1 AND start_time < $2 AND counts_without_ideal_time = 0 GROUP BY line
+    ORDER BY seconds DESC, line, category, reason LIMIT $3`, [q.from, q.to, q.limit]);
+  return rows.filter((r) => r.seconds > 0).map((r) => ({ line: r.line, category: r.category, reason: r.reason, seconds: Number(r.seconds) }));
+}
+
+export interface LineStatus {
+  site: string;
+  area: string | null;
+  line: string;
+  lastSeq: number;
+  forwardedSeq: number;
+  eventsBehind: number;
+  secondsBehind: number;
+  heartbeatAt: string;
+  heartbeatAgeSeconds: number;
+  /** Its lag is above `lagSeconds`, or its forwarder has not been heard from for `heartbeatSeconds`. */
+  lagging: boolean;
+}
+
+/** Every forwarding line's lag as its forwarder last wrote it, with the lagging ones flagged. */
+export async function lineStatus(pool: Pool, q: { lagSeconds: number; heartbeatSeconds: number }): Promise<LineStatus[]> {
+  const { rows } = await pool.query(`SELECT *, EXTRACT(EPOCH FROM now() - heartbeat_at)::float8 AS age FROM site_line_status ORDER BY site, area, line`);
+  return rows.map((r) => ({
+    site: r.site, area: r.area, line: r.line, lastSeq: Number(r.last_seq), forwardedSeq: Number(r.forwarded_seq), eventsBehind: Number(r.events_behind),
+    secondsBehind: r.seconds_behind, heartbeatAt: (r.heartbeat_at as Date).toISOString(), heartbeatAgeSeconds: Math.max(0, r.age),
+    lagging: r.seconds_behind > q.lagSeconds || r.age > q.heartbeatSeconds,
   }));
 }
 
@@ -230,6 +341,9 @@ export function runSiteQuery(pool: Pool, q: SiteQuery): Promise<unknown> {
   switch (q.query) {
     case 'oee': return siteOee(pool, q);
     case 'trace': return traceLot(pool, q);
+    case 'recall': return recallLot(pool, q.lot);
+    case 'losses': return worstLosses(pool, q);
+    case 'lines': return lineStatus(pool, q);
     case 'order': return orderAcrossLines(pool, q.orderId);
     case 'audit': return auditTrail(pool, q);
   }

@@ -1,9 +1,11 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import { DEFAULT_NOTICE_DAYS, EXPIRING_QUERY_TOPIC, expiringQualifications, parseExpiringQuery } from '../../lib/compliance';
 import { Dispatcher, parseCommand, parseCounterSignal, type Command, type CommandOutcome, type CountOutcome, type ReleaseOutcome } from '../../lib/dispatch';
+import { SiteProgress } from '../../lib/site';
 import type { StoreLease, StoredEvent } from '../../lib/store';
 import { ConflictError, ValidationError, configVersion } from '../../lib/util';
 import type { PlantProvider } from '../mes-plant/provider';
+import type { SiteDbProvider, SitePoolLease } from '../mes-site-db/provider';
 import { bindInput, closeAfter, reportSetupFailure, statusText, type Send, type StoreProvider } from '../shared/adapter';
 import { registerService } from '../shared/services';
 import type { DispatchPort } from '../../lib/api';
@@ -15,10 +17,15 @@ interface DispatchDef extends NodeDef {
   releaseIntervalSeconds: number | string;
   /** Days ahead that snapshots and `qualifications.expiring` show expiring qualifications; blank: 30. */
   qualificationNoticeDays?: number | string;
+  /** Optional: the site database that reports the progress of this line's orders on other lines. */
+  siteDb?: string;
+  siteRefreshSeconds?: number | string;
 }
 
 /** Messages that make the node look for pending operations in the store. */
 const RELEASE_TOPICS = ['refresh', 'order.received', 'order.updated', 'order.cancelled'];
+/** Orders whose other lines' progress is read from the site at each refresh, at most. */
+const MAX_CROSS_LINE_ORDERS = 1000;
 /** How often the node looks for a quiet machine's batch to close, at most. */
 const QUIET_COUNTS_CHECK_MS = 1000;
 
@@ -43,13 +50,24 @@ export = function register(RED: NodeAPI): void {
     let lease: StoreLease | undefined;
     let dispatcher: Dispatcher | undefined;
     let problem: string | undefined;
+    let sitePool: SitePoolLease | undefined;
+    let siteProgress: SiteProgress | undefined;
     try {
       if (!plantNode) throw new Error(RED._('mes-dispatch.errors.noPlant'));
       if (!plantNode.model) throw new Error(plantNode.problem ?? RED._('mes-dispatch.errors.noPlant'));
       if (!storeNode) throw new Error(RED._('mes-dispatch.errors.noStore'));
       lease = storeNode.acquire();
+      const siteDb = config.siteDb ? RED.nodes.getNode(config.siteDb) as SiteDbProvider | null : null;
+      if (config.siteDb && !siteDb) throw new Error(RED._('mes-dispatch.errors.noSiteDb'));
+      if (siteDb) {
+        sitePool = siteDb.acquire();
+        siteProgress = new SiteProgress();
+      }
+      const progress = siteProgress;
       // No signature service is wired here yet: a qualification override is refused (signaturesUnavailable).
-      dispatcher = new Dispatcher(plantNode.model, { overrunPercent, qualificationNoticeDays: noticeDays });
+      dispatcher = new Dispatcher(plantNode.model, {
+        overrunPercent, qualificationNoticeDays: noticeDays, remoteGoodQuantity: progress ? (o, k) => progress.goodQuantity(o, k) : undefined,
+      });
       node.status({ fill: 'green', shape: 'dot', text: RED._('mes-dispatch.status.ready') });
     } catch (err) {
       problem = reportSetupFailure(node, err);
@@ -225,14 +243,37 @@ export = function register(RED: NodeAPI): void {
       plant: () => dispatcher?.plant,
     };
     const unregister = lease && dispatcher ? registerService('dispatch', config.store, service) : () => undefined;
+    // Cross-line precedence (docs/site.md "Orders across lines"): the progress of the operations
+    // other lines run for orders still pending here, read from the site; unreachable, the last
+    // figures stay and the successors wait (reported once per outage).
+    let siteRefresh: Promise<void> = Promise.resolve();
+    let siteDown = false;
+    const refreshSiteProgress = () => {
+      if (!lease || !dispatcher || !sitePool || !siteProgress) return;
+      const orderIds = (lease.store.statement("SELECT DISTINCT order_id FROM operations WHERE state = 'pending' LIMIT ?").all(MAX_CROSS_LINE_ORDERS) as { order_id: string }[])
+        .map((r) => r.order_id);
+      siteRefresh = siteProgress.refresh(sitePool.pool, orderIds).then(() => {
+        siteDown = false;
+        refreshSnapshots(allWorkstations());
+      }, (err: Error) => {
+        if (!siteDown) node.warn(RED._('mes-dispatch.errors.siteUnreachable', { message: err.message }));
+        siteDown = true;
+      });
+    };
+    const siteSeconds = Number(config.siteRefreshSeconds) > 0 ? Number(config.siteRefreshSeconds) : 5;
+    const siteTimer = sitePool ? setInterval(refreshSiteProgress, siteSeconds * 1000) : undefined;
+    if (sitePool) refreshSiteProgress();
 
     node.on('close', (done: () => void) => {
       unregister();
       if (timer) clearInterval(timer);
+      if (siteTimer) clearInterval(siteTimer);
       if (countTimer) clearInterval(countTimer);
-      closeAfter([input.settle(), background, counting], () => {
+      closeAfter([input.settle(), background, counting, siteRefresh], () => {
         lease?.release();
         lease = undefined;
+        void sitePool?.release();
+        sitePool = undefined;
       }, done);
     });
   }

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { Pool, type PoolConfig } from 'pg';
+import { resolveSecret } from '../../lib/util';
 import type { SiteDbProvider, SitePoolLease } from './provider';
 
 interface SiteDbDef extends NodeDef {
@@ -52,7 +53,7 @@ export = function register(RED: NodeAPI): void {
         ssl = { rejectUnauthorized: config.tlsRejectUnauthorized !== false, ca };
       }
       return {
-        host, port, database, user: config.user?.trim() || 'postgres', password: node.credentials?.password || undefined, ssl,
+        host, port, database, user: config.user?.trim() || 'postgres', password: resolveSecret(node.credentials?.password), ssl,
         max: Math.max(1, Number(config.poolSize) || 4),
         // A connection or query that the network drops silently ends within Node-RED's 15 s close timeout.
         connectionTimeoutMillis: 4000,

@@ -19,6 +19,7 @@ const plantConfig = () => ({
 function createDispatch(store, options = {}) {
   const dispatcher = new Dispatcher(parsePlantModel(options.plant || plantConfig()), {
     overrunPercent: options.overrunPercent || 0, signatures: options.signatures, qualificationNoticeDays: options.qualificationNoticeDays,
+    remoteGoodQuantity: options.remoteGoodQuantity,
   });
   let counter = 0;
   let clock = Date.parse(options.startTime || '2026-11-25T07:00:00Z');

@@ -40,7 +40,13 @@ function clusterUser() {
 }
 
 
-async function startPostgres() {
+/**
+ * @param {object} [extra]
+ * @param {string} [extra.options] more server options, e.g. `-c ssl=on`
+ * @param {(dataDir: string, own: (file: string) => void) => void} [extra.beforeStart] e.g. to put a certificate in the
+ *   data directory; `own` gives a file to the cluster's OS user (PostgreSQL refuses a key it does not own)
+ */
+async function startPostgres(extra = {}) {
   const bin = findBinDir();
   const user = clusterUser();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mes-site-pg-'));
@@ -54,7 +60,8 @@ async function startPostgres() {
   run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-N', '-E', 'UTF8']);
   const port = await freePort();
   // fsync off: a test cluster needs no durability against power loss, and the tests run faster.
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50`;
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50${extra.options ? ` ${extra.options}` : ''}`;
+  extra.beforeStart?.(data, (file) => { if (user) fs.chownSync(file, user.uid, user.gid); });
   const cluster = {
     bin, dir, port, user: user ? user.name : os.userInfo().username,
     connection: { host: '127.0.0.1', port, user: 'postgres', database: 'postgres' },

@@ -18,7 +18,8 @@ pool.connect = async () => {
   client.mesHeld = true;
   const query = client.query.bind(client);
   client.query = (...args) => {
-    if (typeof args[0] === 'string' && args[0].startsWith('UPDATE site_cursors')) {
+    // The statement that moves the cursor (its 8th parameter true: the batch carried events).
+    if (typeof args[0] === 'string' && args[0].includes('UPDATE site_cursors SET last_seq') && args[1]?.[7] === true) {
       batches += 1;
       if (batches === holdAt) {
         process.send({ midBatch: batches });

@@ -8,3 +8,4 @@ export const LINE_ROUTES = [...INTEGRATION_ROUTES, ...SHOPFLOOR_ROUTES, ...RECOR
 
 /** The site server's endpoints (over PostgreSQL). */
 export { SITE_ROUTES };
+export { SITE_RESPONSE_SCHEMAS } from './site';
