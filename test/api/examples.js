@@ -104,4 +104,22 @@ module.exports = {
     { name: 'an operator token', role: 'operator', status: 403 },
     { name: 'no token', role: null, status: 401 },
   ],
+  getAuditTrail: [
+    { name: 'PDF of one order', role: 'supervisor', query: { orderId: 'PO-SUB' }, status: 200 },
+    { name: 'CSV of a lot', role: 'integration', query: { lot: 'FG-1', format: 'csv' }, status: 200 },
+    { name: 'CSV of a time range', role: 'supervisor', query: { from: '2000-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z', format: 'csv' }, status: 200 },
+    { name: 'an order and a lot at once', role: 'supervisor', query: { orderId: 'PO-SUB', lot: 'FG-1' }, status: 400 },
+    { name: 'an unknown order', role: 'supervisor', query: { orderId: 'PO-NONE' }, status: 404 },
+    { name: 'an unknown lot', role: 'supervisor', query: { lot: 'NO-SUCH-LOT' }, status: 404 },
+    { name: 'an operator token', role: 'operator', query: { orderId: 'PO-SUB' }, status: 403 },
+    { name: 'no token', role: null, query: { orderId: 'PO-SUB' }, status: 401 },
+  ],
+  getBatchRecord: [
+    { name: 'as JSON', role: 'supervisor', params: { orderId: 'PO-SUB' }, query: { format: 'json' }, status: 200 },
+    { name: 'as PDF', role: 'integration', params: { orderId: 'PO-SUB' }, status: 200 },
+    { name: 'a bad format', role: 'supervisor', params: { orderId: 'PO-SUB' }, query: { format: 'xml' }, status: 400 },
+    { name: 'an unknown order', role: 'supervisor', params: { orderId: 'PO-NONE' }, status: 404 },
+    { name: 'an operator token', role: 'operator', params: { orderId: 'PO-SUB' }, status: 403 },
+    { name: 'no token', role: null, params: { orderId: 'PO-SUB' }, status: 401 },
+  ],
 };
