@@ -37,6 +37,11 @@ export interface DispatchOptions {
 /** What `prepare` checked before the transaction: the override's signer, verified just now. */
 export interface CommandContext {
   overrideSigner?: VerifiedSigner;
+  /**
+   * What a repeat of the command id must match, when not the whole command: over HTTP the body
+   * as the client sent it, so a retry without an eventTime (the server fills one) is a repeat.
+   */
+  identity?: unknown;
 }
 
 export interface DueCheck {
@@ -374,7 +379,7 @@ export class Dispatcher {
     const sql = this.sql(store);
     const { type, ...body } = command;
     // The fingerprint keeps no trace of a signature's password, not even hashed.
-    const fingerprint = contentHash({ type, body: withoutPassword(body) });
+    const fingerprint = contentHash(context.identity === undefined ? { type, body: withoutPassword(body) } : { type, identity: withoutPassword(context.identity as object) });
     const seen = sql.command.get(command.commandId) as { fingerprint: string; result: string } | undefined;
     if (seen) {
       if (seen.fingerprint !== fingerprint) {

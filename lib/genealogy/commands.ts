@@ -1,6 +1,7 @@
 import { getOrderDocument } from '../orders/intake';
 import type { ComponentSpec, ProductionOrder, Unit } from '../orders/types';
 import type { MesStore, StoredEvent } from '../store';
+import { contentHash } from '../util/canonical-json';
 import { ConflictError, ValidationError, type FieldError } from '../util/errors';
 import { Graph, lotInfo, type NodeRow } from './graph';
 import { DEFAULT_LOT_PATTERN, DEFAULT_SERIAL_PATTERN, nextNumber } from './numbering';
@@ -409,6 +410,29 @@ export function applyCommand(s: MesStore, command: GenealogyCommand, options: Ge
     case 'block':
     case 'release': return setBlocked(s, command);
   }
+}
+
+/** The answer to a command with an id: the first one's, for a repeat (`duplicate`, nothing appended). */
+export interface IdentifiedOutcome {
+  duplicate: boolean;
+  outcome: CommandOutcome;
+}
+
+/**
+ * Runs a command that carries an id, once: a repeat of the same id and command gets the stored
+ * answer and appends nothing; the same id with another command is refused. `identity` is what a
+ * repeat must match (by default the command; over HTTP the body as sent). Inside `transact`.
+ */
+export function applyCommandOnce(s: MesStore, commandId: string, command: GenealogyCommand, options: GenealogyOptions = {}, identity: unknown = command): IdentifiedOutcome {
+  const fingerprint = contentHash(identity);
+  const seen = s.statement('SELECT fingerprint, result FROM genealogy_commands WHERE command_id = ?').get(commandId) as { fingerprint: string; result: string } | undefined;
+  if (seen) {
+    if (seen.fingerprint !== fingerprint) throw conflict('commandId', 'commandIdReused', `command id ${commandId} was already used for a different command`);
+    return { duplicate: true, outcome: JSON.parse(seen.result) as CommandOutcome };
+  }
+  const outcome = applyCommand(s, command, options);
+  s.statement('INSERT INTO genealogy_commands (command_id, fingerprint, result, recorded_at) VALUES (?, ?, ?, ?)').run(commandId, fingerprint, JSON.stringify(outcome), s.nowIso());
+  return { duplicate: false, outcome };
 }
 
 export { recordConsumption, type Consumption };

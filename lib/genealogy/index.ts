@@ -2,7 +2,7 @@ export * from './types';
 export * from './units';
 export * from './numbering';
 export { genealogySchema } from './schema';
-export { applyCommand, consume, produce, receive, split, merge, setBlocked, type GenealogyOptions } from './commands';
+export { applyCommand, applyCommandOnce, consume, produce, receive, split, merge, setBlocked, type GenealogyOptions, type IdentifiedOutcome } from './commands';
 export * from './trace';
 export * from './backflush';
 export * from './validate';

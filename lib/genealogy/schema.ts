@@ -97,5 +97,19 @@ export const genealogySchema: SchemaComponent = {
         `);
       },
     },
+    {
+      version: 3,
+      description: 'command ids of lot scans sent over the shop-floor API (a repeat gets the first answer)',
+      up(db) {
+        db.exec(`
+          CREATE TABLE genealogy_commands (
+            command_id TEXT PRIMARY KEY,
+            fingerprint TEXT NOT NULL,
+            result TEXT NOT NULL,
+            recorded_at TEXT NOT NULL
+          );
+        `);
+      },
+    },
   ],
 };

@@ -46,6 +46,8 @@ export interface ShiftQuery {
   shift?: string;
   from?: string;
   to?: string;
+  /** Downtime only: true keeps the downtimes without a reason. */
+  unclassified?: boolean;
   limit: number;
 }
 
@@ -199,6 +201,34 @@ export class OeeRepository {
     });
   }
 
+  /**
+   * Days: the closed shifts of each day summed per workstation and for the line (times and counts
+   * added, the percentages computed once from the sums), newest day first.
+   */
+  days(q: { workstation?: string; from?: string; to?: string; limit: number }): unknown[] {
+    let where = '';
+    const params: unknown[] = [];
+    if (q.workstation) { where += " AND scope = 'workstation' AND subject = ?"; params.push(q.workstation); }
+    if (q.from) { where += ' AND day >= ?'; params.push(q.from); }
+    if (q.to) { where += ' AND day <= ?'; params.push(q.to); }
+    const rows = this.store.db.prepare(`SELECT scope, subject, day, shift_name, totals FROM oee_shift_summary
+      WHERE line = ?${where} AND day IN (SELECT DISTINCT day FROM oee_shift_summary WHERE line = ?${where} ORDER BY day DESC LIMIT ?)
+      ORDER BY day DESC, scope, subject, start_time`).all(this.line, ...params, this.line, ...params, q.limit) as
+      { scope: string; subject: string; day: string; shift_name: string; totals: string }[];
+    const days = new Map<string, { scope: string; subject: string; day: string; shifts: string[]; totals: Totals }>();
+    for (const r of rows) {
+      const key = JSON.stringify([r.day, r.scope, r.subject]);
+      let entry = days.get(key);
+      if (!entry) {
+        entry = { scope: r.scope, subject: r.subject, day: r.day, shifts: [], totals: emptyTotals() };
+        days.set(key, entry);
+      }
+      entry.shifts.push(r.shift_name);
+      addTotals(entry.totals, JSON.parse(r.totals) as Totals);
+    }
+    return [...days.values()].map((e) => ({ scope: e.scope, subject: e.subject, day: e.day, shifts: e.shifts, ...computeMetrics(e.totals) }));
+  }
+
   /** Downtimes with reason and duration, newest first. */
   downtime(q: ShiftQuery): unknown[] {
     const { where, params } = this.filters({ ...q, day: undefined, shift: undefined }, null, null, 'workstation', 'start_time');
@@ -206,7 +236,7 @@ export class OeeRepository {
     const shiftParams = q.shift || q.day ? [q.day ?? null, q.day ?? null, q.shift ?? null, `%/${q.shift ?? ''}`] : [];
     return this.store.db.prepare(`SELECT downtime_id AS downtimeId, workstation, start_time AS start, end_time AS end, seconds, machine_state AS state,
       fault_code AS faultCode, order_id AS orderId, operation_key AS operationKey, COALESCE(reason, 'unclassified') AS reason, classified_by AS classifiedBy,
-      classified_at AS classifiedAt FROM oee_downtime WHERE line = ?${where}${shiftFilter} ORDER BY start_time DESC LIMIT ?`)
+      classified_at AS classifiedAt FROM oee_downtime WHERE line = ?${where}${shiftFilter}${q.unclassified ? ' AND reason IS NULL' : ''} ORDER BY start_time DESC LIMIT ?`)
       .all(this.line, ...params, ...shiftParams, q.limit);
   }
 

@@ -48,6 +48,19 @@ export interface LastError {
   message: string;
 }
 
+/** A quarantined actual as the supervisor sees it: the event, its order, and the ERP's last answer. */
+export interface QuarantinedMessage {
+  eventId: string;
+  seq: number;
+  type: string;
+  orderId: string | null;
+  attempts: number;
+  enqueuedAt: string;
+  quarantinedAt: string | null;
+  erpStatus: string | null;
+  erpMessage: string | null;
+}
+
 export interface OutboxMetrics {
   outbox: string;
   dialect: string;
@@ -641,6 +654,17 @@ export class ErpOutbox {
   }
 
   // ---- commands -------------------------------------------------------------------------------
+
+  /** The quarantined messages, oldest first: what a supervisor decides on (retry or discard). */
+  quarantine(limit = 1000): QuarantinedMessage[] {
+    const rows = this.store.db.prepare(`SELECT m.seq, m.event_id, m.event_type, m.lane, m.attempts, m.enqueued_at, m.last_attempt_at, m.last_status, m.last_error
+      FROM outbox_messages m WHERE m.outbox = ? AND m.state = 'quarantined' ORDER BY m.seq LIMIT ?`).all(this.name, limit) as Record<string, string | number | null>[];
+    return rows.map((r) => ({
+      eventId: String(r.event_id), seq: Number(r.seq), type: String(r.event_type), orderId: r.lane ? String(r.lane) : null,
+      attempts: Number(r.attempts), enqueuedAt: String(r.enqueued_at), quarantinedAt: r.last_attempt_at === null ? null : String(r.last_attempt_at),
+      erpStatus: r.last_status === null ? null : String(r.last_status), erpMessage: r.last_error === null ? null : String(r.last_error),
+    }));
+  }
 
   /** Puts quarantined messages back in the queue (the same event id is sent again). */
   async retry(selector: RetrySelector, actor: string): Promise<number> {

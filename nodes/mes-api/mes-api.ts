@@ -1,12 +1,19 @@
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
-import { LINE_HANDLERS, LINE_ROUTES, registerTokenGate, serveRequest, tokensFromEnv, type ApiToken, type DispatchPort, type ShopfloorContext } from '../../lib/api';
+import {
+  exportPlantOf, LINE_HANDLERS, LINE_ROUTES, registerTokenGate, serveRequest, tokensFromEnv,
+  type ApiToken, type DispatchPort, type GenealogyPort, type LineApiContext, type OeePort, type OutboxPort,
+} from '../../lib/api';
+import type { PlantModel } from '../../lib/plant';
 import type { StoreLease } from '../../lib/store';
 import { configVersion, DEFAULT_MAX_BODY_BYTES, UnavailableError } from '../../lib/util';
 import { bindInput, closeAfter, reportSetupFailure, statusText, type StoreProvider } from '../shared/adapter';
-import { findService } from '../shared/services';
+import type { PlantProvider } from '../mes-plant/provider';
+import { findService, findServices, type ServiceKind } from '../shared/services';
 
 interface ApiDef extends NodeDef {
   store: string;
+  /** Optional `mes-plant`: export filters are checked against it (without it, against the running dispatch's plant). */
+  plant?: string;
   maxBodyBytes: number | string;
 }
 
@@ -49,22 +56,29 @@ export = function register(RED: NodeAPI): void {
     // The front door (scripts/start.js) lets these tokens through before a body is read.
     const unregister = registerTokenGate({ tokens, maxBodyBytes });
 
-    // Live parts are looked up per request: a redeployed mes-dispatch node registers anew.
-    const live = <T>(kind: 'dispatch', part: string): T => {
+    // Live parts are looked up per request: a redeployed node registers anew.
+    const live = <T>(kind: ServiceKind, part: string): T => {
       const service = findService<T>(kind, config.store);
       if (!service) throw new UnavailableError(kind, RED._('mes-api.errors.notRunning', { part }));
       return service;
     };
+    const plantNode = config.plant ? RED.nodes.getNode(config.plant) as PlantProvider | null : null;
+    const plantModel = (): PlantModel | undefined => plantNode?.model ?? findService<DispatchPort>('dispatch', config.store)?.plant();
 
     const input = bindInput(node, async (msg, send) => {
       const reply = msg as ReplyMsg;
       const req = reply.req;
       if (!req || typeof req.method !== 'string') throw new Error(RED._('mes-api.errors.notHttp'));
       if (!lease) throw new Error(RED._('mes-api.errors.noStore'));
-      const ctx: ShopfloorContext = {
+      const model = plantModel();
+      const ctx: LineApiContext = {
         store: lease.store,
         now: () => Date.now(),
         dispatch: () => live<DispatchPort>('dispatch', 'mes-dispatch'),
+        genealogy: () => live<GenealogyPort>('genealogy', 'mes-genealogy'),
+        oee: () => [...findServices<OeePort>('oee', config.store).values()],
+        outboxes: () => findServices<OutboxPort>('outbox', config.store),
+        plant: model ? exportPlantOf(model) : undefined,
       };
       const served = await serveRequest(ctx, {
         method: req.method,

@@ -193,12 +193,12 @@ export = function register(RED: NodeAPI): void {
     }
 
     /** One command, as a msg or over HTTP (mes-api): the same rules, events, snapshots and reply. */
-    async function execute(command: Command, send: Send, reply?: NodeMessageInFlow): Promise<CommandOutcome> {
+    async function execute(command: Command, send: Send, reply?: NodeMessageInFlow, identity?: unknown): Promise<CommandOutcome> {
       if (!lease || !dispatcher) throw new Error(problem ?? RED._('mes-dispatch.errors.noStore'));
       const active = dispatcher;
       const store = lease.store;
       // An override's signature is verified (bcrypt, asynchronous) before the transaction.
-      const context = await active.prepare(store, command);
+      const context = { ...await active.prepare(store, command), identity };
       const outcome = await store.transact((s) => active.execute(s, command, context));
       // A repeated command id gets its answer again but no events: they were sent the first time.
       if (reply) reply.payload = outcome;
@@ -238,7 +238,7 @@ export = function register(RED: NodeAPI): void {
 
     // mes-api sends commands and reads queues through this node, so HTTP and the dashboard share one path.
     const service: DispatchPort = {
-      execute: (command) => execute(command, sendFromNode),
+      execute: (command, identity) => execute(command, sendFromNode, undefined, identity),
       snapshot: (workstation) => (lease && dispatcher ? dispatcher.snapshot(lease.store, workstation) : undefined),
       plant: () => dispatcher?.plant,
     };

@@ -2,7 +2,11 @@ import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
 import { dialectNamed, parseDialectOptions } from '../../lib/erp';
 import { ErpOutbox, parseOutboxCommand, type Correlation, type OutboxMetrics } from '../../lib/outbox';
 import type { StoreLease } from '../../lib/store';
+import type { OutboxPort } from '../../lib/api';
+import type { SignatureInput } from '../../lib/compliance';
+import { ConflictError } from '../../lib/util';
 import { bindInput, closeAfter, statusText, type StoreProvider } from '../shared/adapter';
+import { registerService } from '../shared/services';
 import { migrateOutboxConfig } from './migrations';
 
 interface ErpOutboxDef extends NodeDef {
@@ -94,6 +98,21 @@ export = function register(RED: NodeAPI): void {
       node.status({ fill: 'red', shape: 'ring', text: statusText((err as Error).message) });
     }
 
+    // What mes-api serves (the quarantine over HTTP): the same outbox, rules and events as msgs to this node.
+    const running = outbox;
+    const service: OutboxPort | undefined = running && {
+      name: running.name,
+      quarantine: () => running.quarantine(),
+      retry: (eventId, actor) => running.retry({ eventId }, actor),
+      discard: async (eventId: string, reason: string, actor: string, signature?: SignatureInput) => {
+        // No signature service is wired to the outbox yet: a signed discard cannot be honoured, so it is refused, never dropped.
+        if (signature !== undefined) throw new ConflictError([{ field: 'signature', rule: 'signaturesUnavailable', message: 'this outbox has no signature service configured' }]);
+        await running.discard(eventId, reason, actor);
+      },
+      metrics: () => running.metrics(),
+    };
+    const unregister = service ? registerService('outbox', saved.store, service, service.name) : () => undefined;
+
     const input = bindInput(node, async (msg, send) => {
       if (!outbox) throw new Error(RED._('mes-erp-outbox.errors.notRunning'));
       const response = msg as ResponseMsg;
@@ -129,6 +148,7 @@ export = function register(RED: NodeAPI): void {
     });
 
     node.on('close', (done: () => void) => {
+      unregister();
       closeAfter([outbox?.stop(), input.settle()], () => {
         lease?.release();
         lease = undefined;

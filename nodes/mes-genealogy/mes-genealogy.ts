@@ -1,11 +1,13 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import {
-  applyCommand, DEFAULT_LOT_PATTERN, DEFAULT_SERIAL_PATTERN, handleTraceApi, parseConversions, parseGenealogyInput, patternProblem,
+  applyCommand, applyCommandOnce, DEFAULT_LOT_PATTERN, DEFAULT_SERIAL_PATTERN, handleTraceApi, parseConversions, parseGenealogyInput, patternProblem,
   recall, recallCsv, runBackflush, trace, traceCsv, type CommandOutcome, type GenealogyCommand, type GenealogyOptions, type GenealogyQuery,
 } from '../../lib/genealogy';
 import type { StoredEvent, StoreLease } from '../../lib/store';
 import { resolveSecret, configVersion } from '../../lib/util';
+import type { GenealogyPort } from '../../lib/api';
 import { bindInput, closeAfter, statusText, type Send, type StoreProvider } from '../shared/adapter';
+import { registerService } from '../shared/services';
 
 interface GenealogyDef extends NodeDef {
   store: string;
@@ -116,6 +118,18 @@ export = function register(RED: NodeAPI): void {
       node.status({ fill: 'green', shape: 'dot', text: statusText(`${command.action} ${subject}`) });
     }
 
+    // What mes-api serves (lot scans over HTTP): the same rules and options, once per command id.
+    const service: GenealogyPort = {
+      async consumeOnce(commandId, command, identity) {
+        if (configError) throw configError;
+        if (!lease) throw new Error(RED._('mes-genealogy.errors.noStore'));
+        const result = await lease.store.transact((s) => applyCommandOnce(s, commandId, command, options, identity));
+        if (!result.duplicate && result.outcome.events.length > 0) node.send([result.outcome.events.map(eventMsg), null]);
+        return result;
+      },
+    };
+    const unregister = lease ? registerService('genealogy', config.store, service) : () => undefined;
+
     function runQuery(query: GenealogyQuery, msg: ReplyMsg, send: Send, store: StoreLease['store']): void {
       const csv = query.format === 'csv';
       if (query.action === 'recall') {
@@ -158,6 +172,7 @@ export = function register(RED: NodeAPI): void {
     });
 
     node.on('close', (done: () => void) => {
+      unregister();
       if (timer) clearInterval(timer);
       closeAfter([input.settle(), backflushRun], () => {
         lease?.release();

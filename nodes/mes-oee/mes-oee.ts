@@ -3,7 +3,9 @@ import { commitTiming, OeeEngine, OeeRecorder, OeeRepository, parseOeeConfig, re
 import { oeeConfigForLine, workstationsOffLine } from '../../lib/plant';
 import type { StoreLease, StoredEvent } from '../../lib/store';
 import type { PlantProvider } from '../mes-plant/provider';
+import type { OeePort } from '../../lib/api';
 import { bindInput, closeAfter, reportSetupFailure, SharedCompletion, statusText, type Send, type StoreProvider } from '../shared/adapter';
+import { registerService } from '../shared/services';
 
 interface OeeNodeDef extends NodeDef {
   /** 2: the line's workstations, calendar and reasons come from the plant model; 1 (or none): from the JSON fields below. */
@@ -164,6 +166,40 @@ export = function register(RED: NodeAPI): void {
       changed.add(id);
     }
 
+    async function classify(command: Extract<OeeCommand, { kind: 'classify' }>): Promise<StoredEvent> {
+      await recorder.persist();
+      const event = await store.transact((s) => repo.classify(s, command.downtimeId, command.reason, command.actor, command.time));
+      engine.classify(command.downtimeId, command.reason);
+      recorder.checkpointNext();
+      await recorder.persist();
+      sendEvents([event]);
+      return event;
+    }
+
+    // What mes-api serves (OEE and downtime over HTTP): the same engine, rules and events as msgs to this node.
+    const service: OeePort = {
+      line: engine.config.line,
+      hasWorkstation: (id) => engine.hasWorkstation(id),
+      // A workstation that has not signalled yet has no figures: its answer says so with nulls.
+      workstationNow: async (id) => {
+        await recorder.persist();
+        return engine.snapshot(id) ?? { scope: 'workstation', line: engine.config.line, workstation: id, time: null, state: null, shift: null, order: null, lastHour: null };
+      },
+      lineNow: async () => {
+        await recorder.persist();
+        return engine.lineSnapshot() ?? { scope: 'line', line: engine.config.line, time: null, states: {}, shift: null, lastHour: null };
+      },
+      shifts: async (q) => { await recorder.persist(); return repo.shifts(q); },
+      days: async (q) => { await recorder.persist(); return repo.days(q); },
+      downtime: async (q) => { await recorder.persist(); return repo.downtime(q); },
+      classify: (downtimeId, reason, actor) => {
+        const command = parser.parse({ topic: 'oee/classify', payload: { downtimeId, reason, actor } }, Date.now());
+        if (command.kind !== 'classify') throw new Error('a classification was not parsed as one');
+        return classify(command);
+      },
+    };
+    const unregister = registerService('oee', def.store, service, engine.config.line);
+
     async function run(command: Exclude<OeeCommand, { kind: 'signal' }>, msg: NodeMessageInFlow, send: Send): Promise<void> {
       switch (command.kind) {
         case 'tick':
@@ -183,17 +219,10 @@ export = function register(RED: NodeAPI): void {
           recorder.checkpointNext();
           await recorder.persist();
           return;
-        case 'classify': {
-          await recorder.persist();
-          const event = await store.transact((s) => repo.classify(s, command.downtimeId, command.reason, command.actor, command.time));
-          engine.classify(command.downtimeId, command.reason);
-          recorder.checkpointNext();
-          await recorder.persist();
-          sendEvents([event]);
-          msg.payload = event;
+        case 'classify':
+          msg.payload = await classify(command);
           send([null, null, msg]);
           return;
-        }
         case 'query':
           await recorder.persist();
           msg.payload = command.query === 'shifts' ? repo.shifts(command) : repo.downtime(command);
@@ -260,6 +289,7 @@ export = function register(RED: NodeAPI): void {
     }, intervalMs) : null;
 
     node.on('close', (done: () => void) => {
+      unregister();
       if (timer) clearInterval(timer);
       if (changeTimer) clearTimeout(changeTimer);
       // Messages in flight first, then the states saved whole, so a restart needs no journal.

@@ -14,6 +14,7 @@ const { getFlows } = require('../support/flows');
 const { MesStore } = require('../../dist/lib/store');
 const { ALL_COMPONENTS } = require('../../dist/lib');
 const { buildTwoLevelGenealogy } = require('../genealogy/fixtures');
+const { quarantineActuals } = require('../support/quarantine');
 const fc = require('fast-check');
 const EXAMPLES = require('./examples');
 
@@ -39,12 +40,19 @@ describe('API contract: every documented request through the real runtime, every
   let doc;
   let ajv;
   const results = [];
+  /** What the examples name that only exists once the runtime's store is set up (event ids). */
+  const fixture = { quarantined: [], downtimeId: 'WS-10@2026-11-30T08:00:00.000Z' };
 
   before(async () => {
     const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mes-contract-'));
     const store = MesStore.open(path.join(userDir, 'mes', 'mes.db'), { components: ALL_COMPONENTS });
     try {
       await buildTwoLevelGenealogy(store);
+      // The first actual of each order waits in quarantine (it blocks the rest of its order), for the quarantine examples.
+      fixture.quarantined = (await quarantineActuals(store, { atLeast: 2 })).map((m) => m.eventId);
+      // A stop of WS-10, as the OEE engine records one, for the downtime examples.
+      store.db.prepare(`INSERT INTO oee_downtime (downtime_id, line, workstation, start_time, end_time, seconds, machine_state)
+        VALUES (?, 'line-1', 'WS-10', '2026-11-30T08:00:00.000Z', '2026-11-30T08:05:00.000Z', 300, 'faulted')`).run(fixture.downtimeId);
     } finally {
       store.close();
     }
@@ -89,7 +97,8 @@ describe('API contract: every documented request through the real runtime, every
           const res = await send(step);
           assert.ok(res.status < 300, `${op.operationId} "${example.name}": setup ${step.method} ${step.path} answered ${res.status} ${await res.text()}`);
         }
-        const target = p.replace(/\{([^}]+)\}/g, (_, name) => encodeURIComponent(example.params?.[name] ?? ''));
+        const params = typeof example.params === 'function' ? example.params(fixture) : example.params;
+        const target = p.replace(/\{([^}]+)\}/g, (_, name) => encodeURIComponent(params?.[name] ?? ''));
         const res = await send({ method, path: target, query: example.query, body: example.body, role: example.role });
         const label = `${op.operationId} "${example.name}" (${method.toUpperCase()} ${target})`;
         const buffer = Buffer.from(await res.arrayBuffer());

@@ -7,6 +7,9 @@ const { validOrder } = require('../support/orders');
 
 const order = (orderId, overrides = {}) => validOrder({ orderId, ...overrides });
 const post = (path, body, role = 'integration') => ({ method: 'post', path, body, role });
+const scan = (commandId) => ({ command: 'scan-lot', commandId, operator: 'ann', orderId: 'PO-SUB', operationKey: '0010', lot: 'RM-L1', quantity: 1, unit: 'KG' });
+const ws = { workstation: 'WS-10' };
+const line = { line: 'line-1' };
 
 module.exports = {
   submitOrder: [
@@ -92,6 +95,11 @@ module.exports = {
     { name: 'an unknown command', role: 'operator', params: { workstation: 'WS-10' }, body: { command: 'explode', commandId: 'ct-2' }, status: 400 },
     { name: 'hold needs a supervisor', role: 'operator', params: { workstation: 'WS-10' }, body: { command: 'hold', commandId: 'ct-3', orderId: 'PO-SUB', operationKey: '0010', reason: 'x' }, status: 403 },
     { name: 'no token', role: null, params: { workstation: 'WS-10' }, body: { command: 'sign-on', commandId: 'ct-4', operator: 'ann' }, status: 401 },
+    { name: 'scan-lot by a signed-on operator', role: 'operator', params: { workstation: 'WS-10' }, body: scan('ct-scan-1'), status: 200 },
+    { name: 'the same scan again: the first answer', role: 'operator', params: { workstation: 'WS-10' }, body: scan('ct-scan-1'), status: 200 },
+    { name: 'scan-lot by an operator not signed on', role: 'operator', params: { workstation: 'WS-10' }, body: { ...scan('ct-scan-2'), operator: 'zed' }, status: 409 },
+    { name: 'scan-lot of an unknown lot', role: 'operator', params: { workstation: 'WS-10' }, body: { ...scan('ct-scan-3'), lot: 'NO-SUCH-LOT' }, status: 400 },
+    { name: 'scan-lot without a quantity', role: 'operator', params: { workstation: 'WS-10' }, body: { ...scan('ct-scan-4'), quantity: undefined }, status: 400 },
   ],
   getWorkstationQueue: [
     { name: 'a workstation of the plant', role: 'operator', params: { workstation: 'WS-10' }, status: 200 },
@@ -103,6 +111,62 @@ module.exports = {
     { name: 'a bad limit', role: 'integration', query: { limit: '0' }, status: 400 },
     { name: 'an operator token', role: 'operator', status: 403 },
     { name: 'no token', role: null, status: 401 },
+  ],
+  getWorkstationOee: [
+    { name: 'a workstation now', role: 'operator', params: ws, status: 200 },
+    { name: 'an unknown workstation', role: 'operator', params: { workstation: 'WS-99' }, status: 404 },
+    { name: 'a malformed workstation', role: 'operator', params: { workstation: '-WS' }, status: 400 },
+    { name: 'no token', role: null, params: ws, status: 401 },
+  ],
+  getLineOee: [
+    { name: 'the line now', role: 'supervisor', params: line, status: 200 },
+    { name: 'a line without an OEE engine', role: 'supervisor', params: { line: 'line-9' }, status: 404 },
+    { name: 'no token', role: null, params: line, status: 401 },
+  ],
+  getOeeShifts: [
+    { name: 'closed shifts of the line', role: 'integration', params: line, status: 200 },
+    { name: 'of one workstation on a day', role: 'operator', params: line, query: { workstation: 'WS-10', day: '2026-11-30', limit: '10' }, status: 200 },
+    { name: 'a workstation not on the line', role: 'operator', params: line, query: { workstation: 'WS-99' }, status: 404 },
+    { name: 'a bad day', role: 'operator', params: line, query: { day: '30.11.2026' }, status: 400 },
+    { name: 'no token', role: null, params: line, status: 401 },
+  ],
+  getOeeDays: [
+    { name: 'days of the line', role: 'supervisor', params: line, query: { from: '2026-11-01', to: '2026-11-30' }, status: 200 },
+    { name: 'a limit too large', role: 'supervisor', params: line, query: { limit: '5000' }, status: 400 },
+    { name: 'an unknown line', role: 'supervisor', params: { line: 'line-9' }, status: 404 },
+    { name: 'no token', role: null, params: line, status: 401 },
+  ],
+  getDowntime: [
+    { name: 'downtime of the line', role: 'operator', params: line, status: 200 },
+    { name: 'only unclassified, of one workstation', role: 'supervisor', params: line, query: { unclassified: 'true', workstation: 'WS-10' }, status: 200 },
+    { name: 'an unknown parameter', role: 'operator', params: line, query: { page: '2' }, status: 400 },
+    { name: 'no token', role: null, params: line, status: 401 },
+  ],
+  classifyDowntime: [
+    { name: 'a reason of the tree', role: 'operator', params: (fx) => ({ ...line, downtimeId: fx.downtimeId }), body: { reason: 'mechanical/jam' }, status: 200 },
+    { name: 'a reason as a path list', role: 'supervisor', params: (fx) => ({ ...line, downtimeId: fx.downtimeId }), body: { reason: ['mechanical', 'tool-wear'] }, status: 200 },
+    { name: 'a reason not in the tree', role: 'operator', params: (fx) => ({ ...line, downtimeId: fx.downtimeId }), body: { reason: 'coffee' }, status: 400 },
+    { name: 'an unknown downtime', role: 'operator', params: { ...line, downtimeId: 'WS-10@2001-01-01T00:00:00.000Z' }, body: { reason: 'mechanical/jam' }, status: 404 },
+    { name: 'no token', role: null, params: (fx) => ({ ...line, downtimeId: fx.downtimeId }), body: { reason: 'mechanical/jam' }, status: 401 },
+  ],
+  getQuarantine: [
+    { name: 'the quarantine', role: 'supervisor', status: 200 },
+    { name: 'an unknown outbox', role: 'integration', query: { outbox: 'sap-2' }, status: 404 },
+    { name: 'an operator token', role: 'operator', status: 403 },
+    { name: 'no token', role: null, status: 401 },
+  ],
+  retryQuarantined: [
+    { name: 'sends it again', role: 'supervisor', params: (fx) => ({ eventId: fx.quarantined[1] }), body: {}, status: 200 },
+    { name: 'an actual not in quarantine', role: 'supervisor', params: { eventId: '00000000-0000-4000-8000-000000000000' }, body: {}, status: 404 },
+    { name: 'a malformed event id', role: 'supervisor', params: { eventId: 'not-a-uuid' }, body: {}, status: 400 },
+    { name: 'an integration token', role: 'integration', params: (fx) => ({ eventId: fx.quarantined[0] }), body: {}, status: 403 },
+    { name: 'no token', role: null, params: (fx) => ({ eventId: fx.quarantined[0] }), body: {}, status: 401 },
+  ],
+  discardQuarantined: [
+    { name: 'without a reason', role: 'supervisor', params: (fx) => ({ eventId: fx.quarantined[0] }), body: {}, status: 400 },
+    { name: 'discards the quarantined actual with its reason', role: 'supervisor', params: (fx) => ({ eventId: fx.quarantined[0] }), body: { reason: 'booked by hand in the ERP' }, status: 200 },
+    { name: 'again: no longer in quarantine', role: 'supervisor', params: (fx) => ({ eventId: fx.quarantined[0] }), body: { reason: 'booked by hand in the ERP' }, status: 404 },
+    { name: 'an operator token', role: 'operator', params: (fx) => ({ eventId: fx.quarantined[0] }), body: { reason: 'x' }, status: 403 },
   ],
   getAuditTrail: [
     { name: 'PDF of one order', role: 'supervisor', query: { orderId: 'PO-SUB' }, status: 200 },

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { auditTrailTable, downtimeTable, exportFileName, parseExportFilters, shiftHistoryTable, sourceToCsv, sourceToXlsx, CSV_TYPE, XLSX_TYPE,
   type ExportFilterRules, type ExportFilters, type ExportSource, type ReasonLabel } from '../../exports';
 import { ValidationError } from '../../util/errors';
+import type { PlantModel } from '../../plant';
 import type { MesStore } from '../../store';
 import { docsAsset, docsPage, DOCS_SECURITY_HEADERS } from '../docs-page';
 import type { ApiCall, ApiContextBase, ApiHandler, ApiReply } from '../handler';
@@ -16,6 +17,11 @@ export interface IntegrationContext extends ApiContextBase {
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** The names an export filter may use: a workstation or line the plant does not have is refused (404), not exported empty. */
+export function exportPlantOf(model: PlantModel): NonNullable<IntegrationContext['plant']> {
+  return { workstations: [...model.workstations.keys()], lines: [...model.lines.keys()] };
+}
 
 function packageVersion(): string {
   // dist/lib/api/handlers or lib/api/handlers: the package root is four or three levels up.

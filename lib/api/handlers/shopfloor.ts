@@ -1,24 +1,36 @@
 import { parseCommand, type Command, type CommandOutcome, type WorkstationSnapshot } from '../../dispatch';
+import { parseGenealogyInput, type ConsumeCommand, type IdentifiedOutcome } from '../../genealogy';
+import { createAjv, validateOrThrow } from '../../util/json-schema';
 import type { PlantModel } from '../../plant';
-import { ValidationError, type FieldError } from '../../util/errors';
+import { ConflictError, ValidationError, type FieldError } from '../../util/errors';
 import type { ApiCall, ApiContextBase, ApiHandler } from '../handler';
 import { ApiNotFoundError, json, UnavailableError } from '../../util/http';
 import { parseParams } from '../params';
-import { SHOPFLOOR_ROUTES, SUPERVISOR_ONLY } from '../routes/shopfloor';
+import { SCAN_LOT, SCAN_LOT_SCHEMA, SHOPFLOOR_ROUTES, SUPERVISOR_ONLY } from '../routes/shopfloor';
 import type { ApiRoute } from '../route';
 import { authorizeOrThrow } from '../tokens';
 
 /** What a running mes-dispatch node offers (registered under its store; nodes/shared/services.ts). */
 export interface DispatchPort {
-  /** Runs a parsed command exactly as a command msg to the node: transact, events, snapshots, reply. */
-  execute(command: Command): Promise<CommandOutcome>;
+  /**
+   * Runs a parsed command exactly as a command msg to the node: transact, events, snapshots, reply.
+   * `identity`: what a repeat of its command id must match (the body as sent), see CommandContext.
+   */
+  execute(command: Command, identity?: unknown): Promise<CommandOutcome>;
   snapshot(workstation: string): WorkstationSnapshot | undefined;
   plant(): PlantModel | undefined;
+}
+
+/** What a running mes-genealogy node offers: its commands with its options (unit conversions, numbering). */
+export interface GenealogyPort {
+  /** Runs the consumption once per command id (a repeat must match `identity`), and sends its events on as the node does. */
+  consumeOnce(commandId: string, command: ConsumeCommand, identity: unknown): Promise<IdentifiedOutcome>;
 }
 
 /** The live parts the shop-floor handlers reach; a part that is not running throws UnavailableError (503). */
 export interface ShopfloorContext extends ApiContextBase {
   dispatch(): DispatchPort;
+  genealogy(): GenealogyPort;
 }
 
 const route = (operationId: string): ApiRoute => SHOPFLOOR_ROUTES.find((r) => r.operationId === operationId) as ApiRoute;
@@ -61,13 +73,40 @@ function commandOf(ctx: ShopfloorContext, call: ApiCall, workstation: string): C
 /** Unknown things a command names are 404s over HTTP (dispatch reports them as invalid input). */
 const NOT_FOUND_RULES = new Set(['unknownOperation', 'unknownWorkstation']);
 
+const validateScan = createAjv().compile(SCAN_LOT_SCHEMA);
+
+/**
+ * A lot scan: the operator must be signed on at the workstation (as on the terminal, where only a
+ * signed-on operator gets the scan field); then genealogy's consumption rules apply.
+ */
+async function scanLot(ctx: ShopfloorContext, call: ApiCall, dispatch: DispatchPort, workstation: string) {
+  const body = call.body as Record<string, unknown>;
+  if ('workstation' in body && body.workstation !== workstation) {
+    throw new ValidationError([{ field: 'workstation', rule: 'matchesPath', message: `must be the workstation of the path (${workstation}) or left out` }], 'scan-lot command');
+  }
+  const scan = validateOrThrow<Record<string, unknown> & { commandId: string; operator: string }>(validateScan, body, 'scan-lot command');
+  const operators = dispatch.snapshot(workstation)?.operators ?? [];
+  if (!operators.includes(scan.operator)) {
+    throw new ConflictError([{ field: 'operator', rule: 'signedOn', message: `operator ${scan.operator} is not signed on at ${workstation} (signed on: ${operators.join(', ') || 'nobody'})` }]);
+  }
+  const { commandId, operator, ...fields } = scan;
+  delete fields.command;
+  const consume = parseGenealogyInput({
+    ...fields, action: 'consume', workstation, actor: operator, eventTime: fields.eventTime ?? new Date(ctx.now()).toISOString(),
+  }) as ConsumeCommand;
+  const { duplicate, outcome } = await ctx.genealogy().consumeOnce(commandId, consume, body);
+  return json(200, { commandId, command: SCAN_LOT, duplicate, status: outcome.status, lots: outcome.lots, events: outcome.events });
+}
+
 const postWorkstationCommand: ApiHandler<ShopfloorContext> = async (ctx, call) => {
   const { workstation } = parseParams(route('postWorkstationCommand'), call.params, call.query) as { workstation: string };
   const dispatch = ctx.dispatch();
   knownWorkstation(dispatch, workstation);
+  if (isObject(call.body) && call.body.command === SCAN_LOT) return scanLot(ctx, call, dispatch, workstation);
   const command = commandOf(ctx, call, workstation);
   try {
-    return json(200, await dispatch.execute(command));
+    // The body as sent identifies the command: the time the server fills in is not part of it.
+    return json(200, await dispatch.execute(command, call.body));
   } catch (err) {
     const first = err instanceof ValidationError ? err.errors[0] : undefined;
     if (first && NOT_FOUND_RULES.has(first.rule)) throw new ApiNotFoundError(first.field, first.message);

@@ -1,4 +1,5 @@
 import { COMMAND_SCHEMAS, OPERATOR_COMMANDS, SUPERVISOR_COMMANDS, type DispatchCommandType } from '../../dispatch/commands';
+import genealogySchema from '../../../schemas/genealogy-command.schema.json';
 import type { ApiRoute, JsonSchema } from '../route';
 
 /**
@@ -26,11 +27,39 @@ export const COMMAND_TYPES = [...OPERATOR_COMMANDS, ...SUPERVISOR_COMMANDS].filt
 /** Commands only the supervisor role may send. */
 export const SUPERVISOR_ONLY: ReadonlySet<string> = new Set<string>(SUPERVISOR_COMMANDS);
 
+const defs = genealogySchema.definitions;
+/**
+ * A lot or serial scanned at the workstation for its operation: a consumption in genealogy, with
+ * the same rules as the terminal's lot scan (lib/genealogy consume), the operator as its actor.
+ */
+export const SCAN_LOT_SCHEMA: JsonSchema = {
+  type: 'object',
+  title: 'scan-lot',
+  additionalProperties: false,
+  required: ['command', 'commandId', 'operator', 'orderId', 'operationKey', 'quantity', 'unit'],
+  properties: {
+    command: { const: 'scan-lot' },
+    commandId: COMMAND_SCHEMAS.start.properties.commandId,
+    eventTime: COMMAND_SCHEMAS.start.properties.eventTime,
+    workstation: COMMAND_SCHEMAS.start.properties.workstation,
+    operator: COMMAND_SCHEMAS.start.properties.operator,
+    orderId: defs.identifier,
+    operationKey: defs.identifier,
+    lot: { ...defs.identifier, description: 'the lot scanned (or serial)' },
+    serial: defs.identifier,
+    material: { ...defs.identifier, description: 'needed only when no lot or serial is given' },
+    quantity: defs.positiveNumber,
+    unit: defs.unit,
+    into: { ...defs.identifier, description: 'an output lot or serial of the same order the input goes into' },
+  },
+};
+export const SCAN_LOT = 'scan-lot';
+
 export const COMMAND_REQUEST_SCHEMA: JsonSchema = {
   type: 'object',
   required: ['command'],
-  properties: { command: { enum: [...COMMAND_TYPES] } },
-  oneOf: COMMAND_TYPES.map(commandBody),
+  properties: { command: { enum: [...COMMAND_TYPES, SCAN_LOT] } },
+  oneOf: [...COMMAND_TYPES.map(commandBody), SCAN_LOT_SCHEMA],
 };
 
 const identifier = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$' };
@@ -71,6 +100,19 @@ const OUTCOME_SCHEMA: JsonSchema = {
   },
 };
 
+const SCAN_OUTCOME_SCHEMA: JsonSchema = {
+  type: 'object',
+  required: ['commandId', 'command', 'duplicate', 'status', 'lots', 'events'],
+  properties: {
+    commandId: { type: 'string' },
+    command: { const: SCAN_LOT },
+    duplicate: { type: 'boolean' },
+    status: { enum: ['recorded', 'unchanged'] },
+    lots: { type: 'array', items: { type: 'object', required: ['lot'], properties: { lot: { type: 'string' }, onHand: { type: 'number' }, unit: { type: 'string' } } } },
+    events: { type: 'array', items: EVENT_SCHEMA },
+  },
+};
+
 const SNAPSHOT_SCHEMA: JsonSchema = {
   type: 'object',
   required: ['workstation', 'name', 'site', 'area', 'line', 'workCenters', 'operators', 'current', 'queue'],
@@ -99,11 +141,11 @@ export const SHOPFLOOR_ROUTES: readonly ApiRoute[] = [
     path: '/mes/v1/workstations/{workstation}/commands',
     tag: 'shop floor',
     summary: 'Send an operator or supervisor command to a workstation',
-    description: 'The same rules, idempotent command ids and replies as the operator terminal. hold, release and resequence need the supervisor role.',
+    description: 'The same rules, idempotent command ids and replies as the operator terminal. hold, release and resequence need the supervisor role. scan-lot books a scanned lot or serial to the operation (genealogy); the operator must be signed on at the workstation.',
     roles: ['operator', 'integration', 'supervisor'],
     pathParams: workstationParam,
     requestBody: { required: true, content: json(COMMAND_REQUEST_SCHEMA) },
-    responses: { 200: { description: 'The dispatch outcome (a repeated commandId: the first answer, duplicate true).', content: json(OUTCOME_SCHEMA) } },
+    responses: { 200: { description: 'The dispatch outcome, or for scan-lot the genealogy outcome (a repeated commandId: the first answer, duplicate true).', content: json({ oneOf: [OUTCOME_SCHEMA, SCAN_OUTCOME_SCHEMA] }) } },
     errors: [400, 401, 403, 404, 409, 413, 500, 503],
   },
   {
