@@ -187,6 +187,9 @@ export class OperatorTerminal {
   private readonly now: () => Date;
   private readonly newCommandId: () => string;
 
+  /** The reason lists last sent to every page (JSON), so a change is sent to all again. */
+  private publishedReasons?: string;
+
   constructor(private readonly options: TerminalOptions) {
     this.now = options.now ?? (() => new Date());
     this.newCommandId = options.newCommandId ?? (() => `terminal-${randomUUID()}`);
@@ -415,6 +418,16 @@ export class OperatorTerminal {
       return [{ dropdown, value, label: text }, ...flatten(node.children ?? [], dropdown, value, text)];
     });
     const dropdownOptions = [...flatten(trees.pause, 'reasonCode'), ...flatten(trees.scrap, 'scrapReason'), ...flatten(trees.downtime, 'reason')];
+    // The dashboard keeps a widget's dynamic properties only from a message to every page, and
+    // drops a message to one page whose form has not mounted yet (a slow tablet would show an
+    // empty list). The lists are the plant's, the same for all: the first page view after a
+    // change sends them to every page, so each form gets them when it loads; later ones only
+    // refresh the page that asked.
+    const published = JSON.stringify(dropdownOptions);
+    if (published !== this.publishedReasons) {
+      this.publishedReasons = published;
+      return [{ output: 'reasons', msg: { ui_update: { dropdownOptions } } }];
+    }
     return [{ output: 'reasons', msg: { ui_update: { dropdownOptions }, _client: { socketId: connection.socketId } } }];
   }
 

@@ -4,8 +4,10 @@
 // Dashboard 2.0 keeps a `_client` that the browser wrote into the message, so a `user` is always
 // replaced by the connection's login or removed, and the result is sealed (lib/dashboard/client-seal.ts)
 // for nodes that must know the server, not the browser, said who it is.
+// It also gives a widget that mounts late the last message its page was sent (shared/page-replay.ts).
 import type { NodeAPI } from 'node-red';
 import { SEAL_PROPERTY, sealOf } from '../../lib/dashboard';
+import { lastForPage } from '../shared/page-replay';
 
 interface DashboardConnection { id: string; data?: { user?: string }; handshake?: { address?: string } }
 interface ClientMessage { _client?: Record<string, unknown> }
@@ -27,6 +29,10 @@ export = function register(RED: NodeAPI): void {
           [SEAL_PROPERTY]: sealOf({ socketId: conn.id, socketIp, userId: user }),
         };
         return msg;
+      },
+      // A widget that mounted after its page's answer was sent gets that answer now (see page-replay).
+      onLoad(conn: DashboardConnection, widgetId: string, msg: unknown) {
+        return lastForPage(widgetId, conn.id) ?? msg;
       },
     },
   });

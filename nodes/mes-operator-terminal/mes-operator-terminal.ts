@@ -1,7 +1,11 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
-import { byOutput, OperatorTerminal, terminalSettings, type TerminalInput } from '../../lib/dashboard';
+import { byOutput, OperatorTerminal, TERMINAL_OUTPUTS, terminalSettings, type TerminalInput } from '../../lib/dashboard';
 import type { PlantProvider } from '../mes-plant/provider';
 import { bindInput, closeAfter, reportSetupFailure } from '../shared/adapter';
+import { forgetWidgets, rememberForPage } from '../shared/page-replay';
+
+// What a page shows of its workstation, given again to a widget that mounts after it was sent.
+const REPLAYED_OUTPUTS: ReadonlySet<string> = new Set(['operation', 'queue', 'operators', 'selector']);
 
 interface OperatorTerminalDef extends NodeDef {
   plant: string;
@@ -31,6 +35,8 @@ export = function register(RED: NodeAPI): void {
       problem = reportSetupFailure(node, err);
     }
 
+    const wiredTo = (output: number): string[] => (node as unknown as { wires?: string[][] }).wires?.[output] ?? [];
+
     let shownCount = -1;
     const showConnections = (count: number) => {
       if (count === shownCount) return;
@@ -42,7 +48,17 @@ export = function register(RED: NodeAPI): void {
     const input = bindInput(node, (msg, send) => {
       if (!terminal) throw new Error(problem);
       const { messages, refusal } = terminal.receive(msg as TerminalInput);
-      if (messages.length > 0) send(byOutput(messages) as NodeMessage[][]);
+      if (messages.length > 0) {
+        const outputs = byOutput(messages);
+        outputs.forEach((batch, index) => {
+          if (!REPLAYED_OUTPUTS.has(TERMINAL_OUTPUTS[index])) return;
+          for (const out of batch) {
+            const socketId = (out._client as { socketId?: unknown } | undefined)?.socketId;
+            if (typeof socketId === 'string') rememberForPage(wiredTo(index), socketId, out);
+          }
+        });
+        send(outputs as NodeMessage[][]);
+      }
       if (refusal) {
         // bindInput shows the refusal on the status; the page count comes back with the next message.
         shownCount = -1;
@@ -52,7 +68,10 @@ export = function register(RED: NodeAPI): void {
     });
 
     node.on('close', (done: () => void) => {
-      closeAfter([input.settle()], () => terminal?.clear(), done);
+      closeAfter([input.settle()], () => {
+        terminal?.clear();
+        forgetWidgets(TERMINAL_OUTPUTS.flatMap((_, index) => wiredTo(index)));
+      }, done);
     });
   }
 

@@ -305,7 +305,11 @@ describe('operator terminal (lib/dashboard/terminal)', () => {
       { dropdown: 'reason', value: 'mechanical', label: 'Mechanical' },
       { dropdown: 'reason', value: 'mechanical/jam', label: 'Mechanical › Jam' },
     ]);
-    assert.deepEqual(lists[0].msg._client, { socketId }, 'to that page only');
+    assert.equal(lists[0].msg._client, undefined, 'the first time to every page: the dashboard keeps it for forms that load later');
+    const again = terminal.receive({ topic: '$pageview', payload: { query: {} }, _client: { socketId, socketIp: '127.0.0.1', [SEAL_PROPERTY]: sealOf({ socketId, socketIp: '127.0.0.1' }) } });
+    const refreshed = again.messages.filter((m) => m.output === 'reasons');
+    assert.deepEqual(refreshed[0].msg.ui_update, lists[0].msg.ui_update);
+    assert.deepEqual(refreshed[0].msg._client, { socketId }, 'unchanged lists: to that page only');
   });
 
   it('leaves alone the answers dispatch gives to commands of other senders', () => {

@@ -111,6 +111,33 @@ describe('mes-operator-terminal node', function () {
   });
 });
 
+describe('mes-operator-terminal with the mes-dashboard-identity plugin: a widget that mounts late', function () {
+  this.timeout(20000);
+  const registerIdentity = require('../../dist/nodes/mes-dashboard-identity/mes-dashboard-identity.js');
+  const plugins = [];
+  registerIdentity({ plugins: { registerPlugin: (id, def) => plugins.push(def) } });
+  const onLoad = (widgetId, socketId, msg) => plugins[0].hooks.onLoad({ id: socketId }, widgetId, msg);
+  beforeEach((done) => { helper.startServer(done); });
+  afterEach(async () => {
+    await new Promise((resolve) => helper.stopServer(resolve));
+  });
+
+  it('gets its page\'s last answer when it loads, not another page\'s, and nothing after a redeploy', async () => {
+    const file = tempDbFile();
+    await helper.load([storeNode, plantNode, dispatchNode, terminalNode], flow(file));
+    const terminal = helper.getNode('terminal');
+    const shown = until(helper.getNode('operation'), (m) => m._client.socketId === 'socket-late' && m.payload.workstation === 'WS-T2');
+    terminal.receive({ topic: '$pageview', payload: { query: { workstation: 'WS-T2' } }, _client: kiosk('socket-late') });
+    const sent = await shown;
+    // Dashboard 2.0 asks the plugins when the widget mounts (widget-load), with what it keeps itself (nothing for one page).
+    assert.deepEqual(onLoad('operation', 'socket-late', undefined), sent);
+    assert.equal(onLoad('operation', 'socket-other', undefined), undefined, 'another page gets nothing of it');
+    assert.equal(onLoad('notifications', 'socket-late', undefined), undefined, 'a notice is shown once, never again on load');
+    await helper.unload();
+    assert.equal(onLoad('operation', 'socket-late', undefined), undefined, 'a stopped terminal leaves nothing to replay');
+  });
+});
+
 describe('examples/mes-operator-terminal.json', () => {
   const example = require('../../examples/mes-operator-terminal.json');
   const byId = new Map(example.map((n) => [n.id, n]));

@@ -54,9 +54,23 @@ describe('dashboards in headless chromium', function () {
     if (runtime) await runtime.stop();
   });
 
+  // A failure leaves a screenshot of each page still open and what the runtime printed.
+  const openPages = new Set();
+  afterEach(async function () {
+    if (this.currentTest.state === 'failed') {
+      let i = 0;
+      for (const page of openPages) {
+        if (!page.isClosed()) await page.screenshot({ path: path.join(ARTIFACTS, `failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}-${++i}.png`), fullPage: true }).catch(() => {});
+      }
+      console.error(runtime.output().slice(-5000));
+    }
+    openPages.clear();
+  });
+
   async function openPage(pagePath, user = 'anna', password = 'anna-secret') {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, httpCredentials: { username: user, password, send: 'always' } });
     const page = await context.newPage();
+    openPages.add(page);
     await page.goto(`${runtime.url}/dashboard/${pagePath}`);
     return page;
   }
