@@ -11,11 +11,13 @@ async function quarantineActuals(store, { name = 'erp', atLeast = 1 } = {}) {
   });
   outbox.start();
   const deadline = Date.now() + 20000;
-  while (outbox.metrics().quarantined < atLeast) {
+  // The store's list, not the outbox's counter: the counter moves before the commit is written.
+  let messages = outbox.quarantine();
+  while (messages.length < atLeast) {
     if (Date.now() > deadline) throw new Error(`fewer than ${atLeast} actuals were quarantined`);
     await new Promise((r) => setTimeout(r, 20));
+    messages = outbox.quarantine();
   }
-  const messages = outbox.quarantine();
   await outbox.stop();
   return messages;
 }
