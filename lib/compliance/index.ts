@@ -1,3 +1,5 @@
 export * from './qualifications';
 export { qualificationSchema } from './qualification-schema';
 export * from './signature-types';
+export * from './signatures';
+export { signatureSchema } from './signature-schema';

@@ -1,5 +1,5 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
-import { DEFAULT_NOTICE_DAYS, EXPIRING_QUERY_TOPIC, expiringQualifications, parseExpiringQuery } from '../../lib/compliance';
+import { DEFAULT_NOTICE_DAYS, EXPIRING_QUERY_TOPIC, expiringQualifications, parseExpiringQuery, type Signatures } from '../../lib/compliance';
 import { Dispatcher, parseCommand, parseCounterSignal, type Command, type CommandOutcome, type CountOutcome, type ReleaseOutcome } from '../../lib/dispatch';
 import { SiteProgress } from '../../lib/site';
 import type { StoreLease, StoredEvent } from '../../lib/store';
@@ -19,6 +19,8 @@ interface DispatchDef extends NodeDef {
   qualificationNoticeDays?: number | string;
   /** Optional: the site database that reports the progress of this line's orders on other lines. */
   siteDb?: string;
+  /** Optional mes-signatures node: signs qualification overrides (without one they are refused, signaturesUnavailable). */
+  signatures?: string;
   siteRefreshSeconds?: number | string;
 }
 
@@ -64,8 +66,10 @@ export = function register(RED: NodeAPI): void {
         siteProgress = new SiteProgress();
       }
       const progress = siteProgress;
-      // No signature service is wired here yet: a qualification override is refused (signaturesUnavailable).
+      const signaturesNode = config.signatures ? RED.nodes.getNode(config.signatures) as (Node & { signatures?: Signatures }) | null : null;
+      if (config.signatures && !signaturesNode?.signatures) throw new Error(RED._('mes-dispatch.errors.noSignatures'));
       dispatcher = new Dispatcher(plantNode.model, {
+        signatures: signaturesNode?.signatures,
         overrunPercent, qualificationNoticeDays: noticeDays, remoteGoodQuantity: progress ? (o, k) => progress.goodQuantity(o, k) : undefined,
       });
       node.status({ fill: 'green', shape: 'dot', text: RED._('mes-dispatch.status.ready') });
