@@ -36,7 +36,7 @@ export interface ReportCommand extends OperationRef {
 export interface CheckCommand extends OperationRef { type: 'check'; workstation: string; operator: string; checkId: string; value?: number; passed?: boolean }
 export interface CompleteCommand extends OperationRef { type: 'complete'; workstation: string; operator: string; final: boolean }
 export interface HoldCommand extends OperationRef { type: 'hold'; supervisor: string; reason: string }
-export interface ReleaseCommand extends OperationRef { type: 'release'; supervisor: string; reason?: string }
+export interface ReleaseCommand extends OperationRef { type: 'release'; supervisor: string; reason?: string; signature?: unknown }
 /** `position` 1 puts the operation first in the workstation's queue; null returns the queue to priority order. */
 export interface ResequenceCommand extends OperationRef { type: 'resequence'; supervisor: string; workstation: string; position: number | null }
 
@@ -82,7 +82,7 @@ export const COMMAND_SCHEMAS: Record<DispatchCommandType, { properties: Record<s
   check: shape({ ...common, ...atWorkstation, ...operation, checkId: identifier, value: { type: 'number' }, passed: { type: 'boolean' } }, [...operationRequired, 'checkId']),
   complete: shape({ ...common, ...atWorkstation, ...operation, final: { type: 'boolean' } }, [...operationRequired, 'final']),
   hold: shape({ ...common, ...operation, supervisor: text(100), reason: text(500) }, [...supervisorRequired, 'reason']),
-  release: shape({ ...common, ...operation, supervisor: text(100), reason: text(500) }, supervisorRequired),
+  release: shape({ ...common, ...operation, supervisor: text(100), reason: text(500), signature: { type: 'object' } }, supervisorRequired),
   resequence: shape({
     ...common, ...operation, supervisor: text(100), workstation: identifier,
     position: { type: ['integer', 'null'], minimum: 1 },

@@ -34,9 +34,11 @@ export interface DispatchOptions {
   remoteGoodQuantity?(orderId: string, operationKey: string): number | undefined;
 }
 
-/** What `prepare` checked before the transaction: the override's signer, verified just now. */
+/** What `prepare` checked before the transaction: the signers, verified just now. */
 export interface CommandContext {
   overrideSigner?: VerifiedSigner;
+  /** The signer of a hold's release, where the plant requires a signature for `hold.release`. */
+  releaseSigner?: VerifiedSigner;
   /**
    * What a repeat of the command id must match, when not the whole command: over HTTP the body
    * as the client sent it, so a retry without an eventTime (the server fills one) is a repeat.
@@ -269,13 +271,19 @@ type OperationRefFields = { orderId: string; operationKey: string };
 
 const label = (op: OperationRow) => `operation ${op.order_id}/${op.operation_key}`;
 
-/** A command body with any override signature's password left out. */
+/** A signature with its password left out (what a fingerprint may keep). */
+function signatureWithoutPassword(signature: unknown): unknown {
+  if (!signature || typeof signature !== 'object') return signature;
+  return Object.fromEntries(Object.entries(signature).filter(([key]) => key !== 'password'));
+}
+
+/** A command body with the password of any signature (its own, an override's) left out. */
 function withoutPassword(body: object): object {
-  const override = (body as { override?: { signature?: unknown } }).override;
-  const signature = override?.signature;
-  if (!signature || typeof signature !== 'object') return body;
-  const rest = Object.fromEntries(Object.entries(signature).filter(([key]) => key !== 'password'));
-  return { ...body, override: { ...override, signature: rest } };
+  const { override, signature } = body as { override?: { signature?: unknown }; signature?: unknown };
+  let result: Record<string, unknown> = { ...body };
+  if (signature !== undefined) result = { ...result, signature: signatureWithoutPassword(signature) };
+  if (override && typeof override === 'object' && override.signature !== undefined) result = { ...result, override: { ...override, signature: signatureWithoutPassword(override.signature) } };
+  return result;
 }
 
 /**
@@ -405,6 +413,7 @@ export class Dispatcher {
    * `execute`.
    */
   async prepare(store: MesStore, command: Command): Promise<CommandContext> {
+    if (command.type === 'release') return this.prepareRelease(store, command);
     if (command.type !== 'start' || !command.override) return {};
     const { signatures } = this.options;
     if (!signatures) {
@@ -415,6 +424,22 @@ export class Dispatcher {
       throw invalid('override.signature.userId', 'signerIsSupervisor', `the override is signed by ${signer.userId}, not by its supervisor ${command.override.supervisor}`, 'start command');
     }
     return { overrideSigner: signer };
+  }
+
+  /**
+   * A release carries a signature when the plant requires one for `hold.release` (the signer a
+   * supervisor; with the two-person rule not the releasing supervisor). A signature sent where
+   * none is configured is still checked and bound, never dropped.
+   */
+  private async prepareRelease(store: MesStore, command: ReleaseCommand): Promise<CommandContext> {
+    const { signatures } = this.options;
+    const needed = signatures?.required('hold.release') ?? false;
+    if (command.signature === undefined) {
+      if (needed) throw invalid('signature', 'required', 'releasing a hold needs a signature here (hold.release): send signature {userId, password, meaning}', 'release command');
+      return {};
+    }
+    if (!signatures) throw conflict('signature', 'signaturesUnavailable', 'this release carries a signature, and this dispatch node has no signature service configured');
+    return { releaseSigner: await signatures.verify(store, 'hold.release', command.signature, command.supervisor) };
   }
 
   private apply(store: MesStore, sql: Statements, command: Command, context: CommandContext): CommandOutcome {
@@ -437,7 +462,7 @@ export class Dispatcher {
       case 'hold':
         return this.hold(store, sql, command);
       case 'release':
-        return this.releaseHold(store, sql, command);
+        return this.releaseHold(store, sql, command, context);
       case 'resequence':
         return this.resequence(store, sql, command);
       case 'qualification.grant':
@@ -812,15 +837,20 @@ export class Dispatcher {
     return this.outcome(command, op, 'held', [event], op.workstation ? [op.workstation] : this.eligibleWorkstations(store, op));
   }
 
-  private releaseHold(store: MesStore, sql: Statements, command: ReleaseCommand): CommandOutcome {
+  private releaseHold(store: MesStore, sql: Statements, command: ReleaseCommand, context: CommandContext): CommandOutcome {
     const op = this.operation(store, sql, command);
     this.expectState(op, 'release', ['held']);
     // A started operation comes back paused, so its operator resumes it deliberately.
     const state = op.resume_state === null ? 'queued' : 'paused';
     sql.setState.run(state, op.order_id, op.operation_key);
     sql.dispatchState.run(op.resume_state, op.pause_reason ?? (state === 'paused' ? 'held' : null), null, op.order_id, op.operation_key);
-    const event = this.event(store, 'operation.released', command, op, op.workstation, { commandId: command.commandId, reason: command.reason ?? 'released by supervisor' });
-    return this.outcome(command, op, state, [event], op.workstation ? [op.workstation] : this.eligibleWorkstations(store, op));
+    const signer = context.releaseSigner;
+    if (command.signature !== undefined && !signer) throw invalid('signature', 'verified', 'the release\'s signature was not verified: call prepare() before execute()', 'release command');
+    const payload: Record<string, unknown> = { commandId: command.commandId, reason: command.reason ?? 'released by supervisor' };
+    if (signer) Object.assign(payload, { signedBy: signer.printedName, meaning: signer.meaning });
+    const event = this.event(store, 'operation.released', command, op, op.workstation, payload);
+    const events = signer ? [event, (this.options.signatures as Signatures).bind(store, 'hold.release', signer, event)] : [event];
+    return this.outcome(command, op, state, events, op.workstation ? [op.workstation] : this.eligibleWorkstations(store, op));
   }
 
   private resequence(store: MesStore, sql: Statements, command: ResequenceCommand): CommandOutcome {
