@@ -168,11 +168,11 @@ describe('dashboards in headless chromium', function () {
       assert.deepEqual(byOperator.map((e) => e.type).sort(), ['operation.completed', 'operation.started', 'quantity.reported']);
       for (const e of byOperator) assert.equal(e.actor, 'anna', e.type);
       const reported = byOperator.find((e) => e.type === 'quantity.reported').payload;
-      assert.deepEqual([reported.good, reported.scrap], [8, 1]);
+      assert.deepEqual([reported.goodQuantity, reported.scrapQuantity], [8, 1]);
       const machine = events.filter((e) => e.type === 'quantity.reported' && e.payload.source === 'machine');
       const sum = (key) => machine.reduce((total, e) => total + e.payload[key], 0);
-      assert.equal(progress.operations[0].goodQuantity, 8 + sum('good'));
-      assert.equal(progress.operations[0].scrapQuantity, 1 + sum('scrap'));
+      assert.equal(progress.operations[0].goodQuantity, 8 + sum('goodQuantity'));
+      assert.equal(progress.operations[0].scrapQuantity, 1 + sum('scrapQuantity'));
     } finally {
       db.close();
     }
