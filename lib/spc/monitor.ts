@@ -428,6 +428,20 @@ export class SpcMonitor {
       .map((s) => ({ key: streamKey(s.characteristic, s.workstation), ...s }));
   }
 
+  /** The last `limit` violations of every stream, newest first: their `spc.violation` events and whether they held. Read-only. */
+  recentViolations(store: MesStore, limit: number): (SpcViolation & { eventTime: string; value: number | null })[] {
+    const rows = store.statement(`SELECT v.event_seq, v.held, e.event_time, e.order_id, e.operation_key, e.payload FROM spc_violations v
+      JOIN events e ON e.seq = v.event_seq ORDER BY v.event_seq DESC LIMIT ?`).all(limit) as
+      { event_seq: number; held: number; event_time: string; order_id: string | null; operation_key: string | null; payload: string }[];
+    return rows.map((r) => {
+      const p = JSON.parse(r.payload) as { characteristic: string; workstation: string; rule: number; description: string; chart: SpcChartName; subgroup: number; points: PointRef[]; reaction: SpcReaction; value: number | null };
+      return {
+        eventSeq: r.event_seq, eventTime: r.event_time, characteristic: p.characteristic, workstation: p.workstation, rule: p.rule, description: p.description,
+        chart: p.chart, subgroup: p.subgroup, points: p.points, reaction: p.reaction, value: p.value, orderId: r.order_id, operationKey: r.operation_key, held: r.held === 1,
+      };
+    });
+  }
+
   /** The chart of a stream: its last `limit` points with their flags, limits, spec and capability. Read-only. */
   chart(store: MesStore, characteristic: string, workstation: string, limit = 100): SpcChart | undefined {
     const config = this.config.get(characteristic);
