@@ -5,14 +5,12 @@ const { openTempStore, tempDbFile } = require('../support/store');
 const { spcLine, appendCheck, testSignatures, goodSignature } = require('../support/spc');
 const { refusedWith } = require('../support/dispatch');
 const { SpcMonitor, parseCharacteristics, parseLimitsChange, mean } = require('../../dist/lib/spc');
-const { PISTON_RINGS } = require('../fixtures/spc-datasets');
+const { PISTON_RINGS, LOAN_COSTS } = require('../fixtures/spc-datasets');
 
 const round = (x, places) => Number(x.toFixed(places));
 const eventsOf = (store, type) => store.readEvents(0, 100000, [type]);
 
 
-// Montgomery, 7th ed., Example 6.5 / Table 6.6: weekly cost of processing mortgage loans, 20 individuals.
-const LOAN_COSTS = [310, 288, 297, 298, 307, 303, 294, 297, 308, 306, 294, 299, 297, 299, 314, 295, 293, 306, 301, 304];
 
 describe('SPC monitor: published limits through dispatch', () => {
   let store;
