@@ -121,7 +121,7 @@ const DESCRIBE: Record<string, Describe> = {
   'lot.released': (p) => `lot ${text(p.lot ?? p.serial)} released: ${text(p.reason)}`,
   'oee.downtime.classified': (p) => `downtime ${text(p.downtimeId)} classified as ${text(p.reason)}`,
   'outbox.discarded': (p) => `quarantined actual ${text(p.eventId)} discarded: ${text(p.reason)}`,
-  'spc.violation': (p) => `SPC violation: ${text(p.rule)}${p.characteristic ? ` on ${text(p.characteristic)}` : ''}${Array.isArray(p.points) ? `, points ${p.points.map(text).join(' ')}` : ''}`,
+  'spc.violation': (p) => `SPC violation: rule ${text(p.rule)}${p.description ? ` (${text(p.description)})` : ''}${p.characteristic ? ` on ${text(p.characteristic)}` : ''}${p.chart ? `, ${text(p.chart)} chart` : ''}${Array.isArray(p.points) ? `, subgroups ${p.points.map((point: { subgroup?: unknown }) => text(point?.subgroup ?? point)).join(' ')}` : ''}`,
   'signature.recorded': (p) => signatureText(signatureFields(p)),
 };
 

@@ -9,7 +9,7 @@ const { plantConfig } = require('../support/dispatch');
 
 helper.init(require.resolve('node-red'));
 
-const NODES = ['mes-store', 'mes-order-intake', 'mes-dispatch', 'mes-genealogy', 'mes-erp-order-in'];
+const NODES = ['mes-store', 'mes-order-intake', 'mes-dispatch', 'mes-genealogy', 'mes-erp-order-in', 'mes-spc'];
 const modules = NODES.map((type) => require(`../../dist/nodes/${type}/${type}.js`));
 const plantNode = require('../../dist/nodes/mes-plant/mes-plant.js');
 
@@ -23,6 +23,7 @@ function flow(file, version) {
     { id: 'dispatch', type: 'mes-dispatch', z: 'tab', store: 'store', plant: 'plant', overrunPercent: 0, releaseIntervalSeconds: 0, ...v, wires: [[], [], []] },
     { id: 'genealogy', type: 'mes-genealogy', z: 'tab', store: 'store', ...v, wires: [[], []] },
     { id: 'order-in', type: 'mes-erp-order-in', z: 'tab', dialect: 'sap', ...v, wires: [[], []] },
+    { id: 'spc', type: 'mes-spc', z: 'tab', store: 'store', plant: 'plant', characteristics: [], ...v, wires: [[], [], []] },
   ];
 }
 
