@@ -259,6 +259,40 @@ describe('dashboards in headless chromium', function () {
     await page.context().close();
   });
 
+  it('shows a control chart with its limits and the flagged point on the quality page once checks are recorded', async () => {
+    // an operation at WS-40 (the workstation added to the plant model) with a variable check of
+    // the shipped SPC characteristic 'diameter' (individuals, baseline 20), run over the shop-floor API
+    const order = {
+      orderId: 'PO-SPC-1', erpReference: 'E-SPC', plant: 'demo-site', material: 'FG-100', quantity: { value: 10, unit: 'PCE' },
+      scheduledStart: '2026-01-01T06:00:00Z', scheduledEnd: '2026-01-01T14:00:00Z', priority: 1,
+      operations: [{ key: '0010', sequence: 10, description: 'Pack', workCenter: 'WC-WS-40', plannedQuantity: { value: 10, unit: 'PCE' }, idealCycleTimeSeconds: 4,
+        qualityChecks: [{ id: 'QC-SPC', characteristic: 'diameter', type: 'variable', nominal: 40, lowerLimit: 39.95, upperLimit: 40.05, unit: 'mm', frequency: { kind: 'every-n', n: 1 } }] }],
+    };
+    const post = (url, body) => fetch(`${runtime.url}${url}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(body) });
+    assert.equal((await post('/mes/v1/orders', order)).status, 201);
+    let n = 0;
+    const command = async (command, body = {}) => {
+      n += 1;
+      const res = await post('/mes/v1/workstations/WS-40/commands', { command, commandId: `spc-browser-${n}`, operator: 'op-spc', ...(command === 'sign-on' ? {} : { orderId: 'PO-SPC-1', operationKey: '0010' }), ...body });
+      assert.equal(res.status, 200, `${command}: ${await res.text()}`);
+    };
+    await waitFor(async () => (await post('/mes/v1/workstations/WS-40/commands', { command: 'sign-on', commandId: 'spc-browser-0', operator: 'op-spc' })).status === 200, 'sign-on at WS-40');
+    await waitFor(async () => (await post('/mes/v1/workstations/WS-40/commands', { command: 'start', commandId: 'spc-browser-start', operator: 'op-spc', orderId: 'PO-SPC-1', operationKey: '0010' })).status === 200, 'the SPC order queued at WS-40');
+    // centre 40, σ 0.01 (MR̄ 0.01128), then 40.04: 4σ above the centre line, inside the specification
+    const baseline = Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? 39.99436 : 40.00564));
+    for (const value of [...baseline, 40.012, 40.04]) await command('check', { checkId: 'QC-SPC', value });
+    const page = await openPage('quality');
+    const chart = page.locator('[data-stream="diameter@WS-40"]');
+    await chart.locator('.mes-spc-limits').getByText(/UCL 40\.03/).waitFor({ timeout: 30000 });
+    await chart.locator('.mes-spc-flagged').first().waitFor({ timeout: 30000 });
+    assert.match(await chart.locator('.mes-spc-limits').innerText(), /CL 40 .*LCL 39\.97/);
+    assert.equal(await chart.locator('.mes-spc-ucl line').count(), 1);
+    await page.getByText('Newest violations').waitFor();
+    await page.locator('#nrdb-ui-widget-ui-quality-violations').getByText('one point beyond 3σ').waitFor({ timeout: 30000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'quality.png'), fullPage: true });
+    await page.context().close();
+  });
+
   it('shows the trace page', async () => {
     const page = await openPage('trace');
     await page.getByText('Trace a lot').waitFor();
