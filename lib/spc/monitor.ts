@@ -16,8 +16,6 @@ export interface HoldPort {
 }
 
 export interface SpcMonitorOptions {
-  /** The cursor's name: two monitors over one store need two names. */
-  name?: string;
   characteristics: CharacteristicConfig[];
   /** Dispatch's hold; without it a `hold` reaction only alerts (and says so on the violation). */
   holds?: HoldPort;
@@ -130,6 +128,9 @@ interface StreamState {
   last: (PointRef & { x: number }) | null;
 }
 
+/** The stores a monitor runs on: the SPC tables of a database are one state, so one monitor drives them. */
+const claimed = new WeakSet<MesStore>();
+
 export const streamKey = (characteristic: string, workstation: string): string => `${characteristic}@${workstation}`;
 
 const CHECK_EVENT = 'check.recorded';
@@ -146,13 +147,25 @@ const CHECK_EVENT = 'check.recorded';
  * limits, with the same result as when they arrived, so a restart continues where it stopped.
  */
 export class SpcMonitor {
-  readonly name: string;
+  /** The name of the monitor's cursor in `spc_cursors`. */
+  readonly name = 'spc';
   private readonly config: Map<string, CharacteristicConfig>;
   private readonly cache = new Map<string, StreamState>();
 
   constructor(readonly options: SpcMonitorOptions) {
-    this.name = options.name ?? 'spc';
     this.config = new Map(options.characteristics.map((c) => [c.characteristic, c]));
+  }
+
+  /**
+   * Marks the store as this monitor's; a second monitor on it is refused (field `store`, rule
+   * `unique`). The returned function gives it up.
+   */
+  claim(store: MesStore): () => void {
+    if (claimed.has(store)) {
+      throw new ConflictError([{ field: 'store', rule: 'unique', message: 'an SPC monitor already runs on this database: one mes-spc node per store' }]);
+    }
+    claimed.add(store);
+    return () => { claimed.delete(store); };
   }
 
   /** Drops what the monitor remembers of the store, after a transaction of it failed to commit. */

@@ -139,6 +139,17 @@ describe('mes-spc node', () => {
     assert.deepEqual(payload.events.map((e) => e.type), ['spc.limits.changed', 'signature.recorded']);
   });
 
+  it('refuses a second mes-spc on the same store naming the rule; the first keeps running', async () => {
+    const file = tempDbFile();
+    await recordChecks(file);
+    const flow = flowFor(file);
+    flow.push({ ...flow.find((n) => n.id === 'spc'), id: 'spc-2', wires: [[], [], []] });
+    await helper.load(modules, flow);
+    const errors = helper.log().args.map((a) => a[0]).filter((e) => e.level === helper.log().ERROR && e.type === 'mes-spc').map((e) => String(e.msg));
+    assert.ok(errors.some((m) => /store: .*\[rule: unique\]/.test(m)), errors.join('\n'));
+    await until(helper.getNode('events'), (m) => m.topic === 'spc.violation');
+  });
+
   it('refuses a configuration of a newer release naming the field, and a bad characteristic naming the entry', async () => {
     const errors = () => helper.log().args.map((a) => a[0]).filter((e) => e.level === helper.log().ERROR && e.type === 'mes-spc').map((e) => String(e.msg));
     await helper.load(modules, flowFor(tempDbFile(), { version: 99 }));
