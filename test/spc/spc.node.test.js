@@ -122,9 +122,12 @@ describe('mes-spc node', () => {
     await until(helper.getNode('caught'), () => caught.length === 4);
     const texts = caught.map((m) => m.error.message).join('\n');
     for (const expected of [/signature.*signaturesUnavailable/, /reason: is required/, /characteristic: .*unknownStream/, /topic: .*enum/]) assert.match(texts, expected);
+    // another node's event is no request: ignored, not an error
+    helper.getNode('spc').receive({ topic: 'operation.started', payload: { eventId: 'e-1', type: 'operation.started', seq: 1 } });
     const alive = until(helper.getNode('charts'), (m) => m.answer === 'alive');
     helper.getNode('spc').receive({ topic: 'spc.chart', answer: 'alive', payload: { characteristic: 'diameter', workstation: 'WS-T1' } });
     assert.equal((await alive).payload.limits.version, 1);
+    assert.equal(caught.length, 4);
   });
 
   it('takes a change signed through the mes-signatures config node: new limits, the signature bound, a reply', async () => {
