@@ -51,7 +51,7 @@ export function parseDemoOrderSettings(raw: { line?: unknown; material?: unknown
 /** One check per operation, in this order round the operations: first piece, every n, at completion. */
 const CHECKS: QualityCheck[] = [
   { id: 'QC-VIS', characteristic: 'visual', type: 'attribute', frequency: { kind: 'first-piece' } },
-  { id: 'QC-DIA', characteristic: 'diameter', type: 'variable', nominal: 40, lowerLimit: 39.95, upperLimit: 40.05, unit: 'mm', frequency: { kind: 'every-n', n: 20 } },
+  { id: 'QC-DIA', characteristic: 'bore diameter', type: 'variable', nominal: 40, lowerLimit: 39.95, upperLimit: 40.05, unit: 'mm', frequency: { kind: 'every-n', n: 20 } },
   { id: 'QC-FUN', characteristic: 'function test', type: 'attribute', frequency: { kind: 'at-completion' } },
 ];
 

@@ -16,8 +16,6 @@ export interface HoldPort {
 }
 
 export interface SpcMonitorOptions {
-  /** The cursor's name: two monitors over one store need two names. */
-  name?: string;
   characteristics: CharacteristicConfig[];
   /** Dispatch's hold; without it a `hold` reaction only alerts (and says so on the violation). */
   holds?: HoldPort;
@@ -126,8 +124,12 @@ interface StreamState {
   row: StreamRow;
   limits: FrozenLimits | null;
   evaluator: NelsonEvaluator<PointRef> | null;
-  lastX: number | null;
+  /** The newest point: an individual's moving range is taken from it. */
+  last: (PointRef & { x: number }) | null;
 }
+
+/** The stores a monitor runs on: the SPC tables of a database are one state, so one monitor drives them. */
+const claimed = new WeakSet<MesStore>();
 
 export const streamKey = (characteristic: string, workstation: string): string => `${characteristic}@${workstation}`;
 
@@ -145,13 +147,25 @@ const CHECK_EVENT = 'check.recorded';
  * limits, with the same result as when they arrived, so a restart continues where it stopped.
  */
 export class SpcMonitor {
-  readonly name: string;
+  /** The name of the monitor's cursor in `spc_cursors`. */
+  readonly name = 'spc';
   private readonly config: Map<string, CharacteristicConfig>;
   private readonly cache = new Map<string, StreamState>();
 
   constructor(readonly options: SpcMonitorOptions) {
-    this.name = options.name ?? 'spc';
     this.config = new Map(options.characteristics.map((c) => [c.characteristic, c]));
+  }
+
+  /**
+   * Marks the store as this monitor's; a second monitor on it is refused (field `store`, rule
+   * `unique`). The returned function gives it up.
+   */
+  claim(store: MesStore): () => void {
+    if (claimed.has(store)) {
+      throw new ConflictError([{ field: 'store', rule: 'unique', message: 'an SPC monitor already runs on this database: one mes-spc node per store' }]);
+    }
+    claimed.add(store);
+    return () => { claimed.delete(store); };
   }
 
   /** Drops what the monitor remembers of the store, after a transaction of it failed to commit. */
@@ -233,9 +247,9 @@ export class SpcMonitor {
     const row = store.statement('SELECT * FROM spc_streams WHERE characteristic = ? AND workstation = ?').get(characteristic, workstation) as StreamRow | undefined;
     if (!row) return undefined;
     const limits = row.limits ? JSON.parse(row.limits) as FrozenLimits : null;
-    const state: StreamState = { row, limits, evaluator: null, lastX: null };
-    const lastRow = store.statement('SELECT x FROM spc_subgroups WHERE characteristic = ? AND workstation = ? ORDER BY idx DESC LIMIT 1').get(characteristic, workstation) as { x: number } | undefined;
-    state.lastX = lastRow?.x ?? null;
+    const lastRow = store.statement('SELECT idx, x, seqs FROM spc_subgroups WHERE characteristic = ? AND workstation = ? ORDER BY idx DESC LIMIT 1').get(characteristic, workstation) as SubgroupRow | undefined;
+    const last = lastRow ? { subgroup: lastRow.idx, seqs: JSON.parse(lastRow.seqs) as number[], x: lastRow.x } : null;
+    const state: StreamState = { row, limits, evaluator: null, last };
     if (limits) {
       state.evaluator = new NelsonEvaluator<PointRef>(limits.center, limits.sigmaPoint);
       const judged = store.statement('SELECT idx, x, seqs FROM spc_subgroups WHERE characteristic = ? AND workstation = ? AND idx >= ? ORDER BY idx')
@@ -250,26 +264,29 @@ export class SpcMonitor {
     const idx = state.row.next_subgroup;
     const xs = values.map((v) => v.value);
     const x = mean(xs);
-    const dispersion = n === 1 ? (state.lastX === null ? null : Math.abs(x - state.lastX)) : chartFor(n) === 'Xbar-R' ? Math.max(...xs) - Math.min(...xs) : stdDev(xs);
+    const previous = state.last;
+    const dispersion = n === 1 ? (previous === null ? null : Math.abs(x - previous.x)) : chartFor(n) === 'Xbar-R' ? Math.max(...xs) - Math.min(...xs) : stdDev(xs);
     const seqs = values.map((v) => v.seq);
     store.statement('UPDATE spc_values SET subgroup = ? WHERE characteristic = ? AND workstation = ? AND subgroup IS NULL').run(idx, characteristic, workstation);
     store.statement(`INSERT INTO spc_subgroups (characteristic, workstation, idx, x, dispersion, seqs, event_time, order_id, operation_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
       .run(characteristic, workstation, idx, x, dispersion, JSON.stringify(seqs), event.eventTime, event.orderId, event.operationKey);
     state.row.next_subgroup = idx + 1;
     store.statement('UPDATE spc_streams SET next_subgroup = ? WHERE characteristic = ? AND workstation = ?').run(idx + 1, characteristic, workstation);
-    state.lastX = x;
-    return { idx, x, dispersion, seqs };
+    state.last = { subgroup: idx, seqs, x };
+    return { idx, x, dispersion, seqs, previous: previous && { subgroup: previous.subgroup, seqs: previous.seqs } };
   }
 
   /** The rules that start to hold at a point: all eight on the x chart, rule 1 on the dispersion chart. */
-  private judge(state: StreamState, point: { idx: number; x: number; dispersion: number | null; seqs: number[] }) {
+  private judge(state: StreamState, point: { idx: number; x: number; dispersion: number | null; seqs: number[]; previous: PointRef | null }) {
     const limits = state.limits as FrozenLimits;
     const ref: PointRef = { subgroup: point.idx, seqs: point.seqs };
     const found: { rule: number; description: string; chart: SpcChartName; points: PointRef[] }[] = (state.evaluator as NelsonEvaluator<PointRef>)
       .add({ value: point.x, ref }).map((v) => ({ rule: v.rule, description: v.description, chart: 'x' as const, points: v.points }));
     const { dispersion } = point;
     if (dispersion !== null && (dispersion > limits.dispersion.ucl || (limits.dispersion.lcl > 0 && dispersion < limits.dispersion.lcl))) {
-      found.push({ rule: 1, description: `${NELSON_RULES[1]} (outside the dispersion chart's limits)`, chart: DISPERSION[limits.chart], points: [ref] });
+      // A moving range is of two points: both are involved.
+      const points = limits.chart === 'I-MR' && point.previous ? [point.previous, ref] : [ref];
+      found.push({ rule: 1, description: `${NELSON_RULES[1]} (outside the dispersion chart's limits)`, chart: DISPERSION[limits.chart], points });
     }
     return found;
   }

@@ -35,6 +35,7 @@ export = function register(RED: NodeAPI): void {
     const node = this;
     let lease: StoreLease | undefined;
     let monitor: SpcMonitor | undefined;
+    let unclaim: (() => void) | undefined;
     let problem: string | undefined;
     let config: ReturnType<typeof migrateSpcConfig<SpcDef>> | undefined;
     try {
@@ -47,9 +48,13 @@ export = function register(RED: NodeAPI): void {
       const characteristics = parseCharacteristics(config.characteristics);
       lease = storeNode.acquire();
       // Holds go through dispatch's rules and events (actor spc), in the monitor's own transaction.
-      monitor = new SpcMonitor({ name: `spc:${node.id}`, characteristics, holds: new Dispatcher(plantNode.model, { overrunPercent: 0 }) });
+      const created = new SpcMonitor({ characteristics, holds: new Dispatcher(plantNode.model, { overrunPercent: 0 }) });
+      unclaim = created.claim(lease.store);
+      monitor = created;
       node.status({ fill: 'green', shape: 'dot', text: RED._('mes-spc.status.ready', { count: characteristics.length }) });
     } catch (err) {
+      lease?.release();
+      lease = undefined;
       problem = reportSetupFailure(node, err);
     }
     const chartPoints = config?.chartPoints ?? 50;
@@ -144,6 +149,11 @@ export = function register(RED: NodeAPI): void {
     }
 
     const input = bindInput(node, (msg, send) => {
+      // An event from another MES node's event output: a check wakes the monitor, the rest is no request.
+      const event = msg.payload as { eventId?: unknown; type?: unknown } | undefined;
+      if (event && typeof event === 'object' && typeof event.eventId === 'string' && typeof event.type === 'string') {
+        return event.type === 'check.recorded' ? drain() : undefined;
+      }
       const topic = typeof msg.topic === 'string' ? msg.topic : '';
       if (topic === CHANGE_TOPIC) return changeLimits(msg, send);
       if (topic === CHART_TOPIC) return answerChart(msg, send);
@@ -159,6 +169,7 @@ export = function register(RED: NodeAPI): void {
     node.on('close', (done: () => void) => {
       if (timer) clearInterval(timer);
       closeAfter([input.settle(), draining], () => {
+        unclaim?.();
         lease?.release();
         lease = undefined;
       }, done);

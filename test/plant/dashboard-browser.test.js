@@ -45,6 +45,8 @@ describe('dashboards in headless chromium', function () {
         const plant = plantOf(flows);
         plant.shifts = ALWAYS_PLANNED_SHIFTS;
         plant.workstations.push({ id: 'WS-40', name: 'Packing', area: 'assembly', line: 'line-1', workCenters: ['WC-WS-40'], signalSource: 'none', counting: 'manual' });
+        // and a fifth for the quality page's test, whose checks need an operation of their own
+        plant.workstations.push({ id: 'WS-50', name: 'Gauging', area: 'assembly', line: 'line-1', workCenters: ['WC-WS-50'], signalSource: 'none', counting: 'manual' });
       },
     });
     browser = await launchChromium();
@@ -121,7 +123,7 @@ describe('dashboards in headless chromium', function () {
     await page.evaluate(() => globalThis.RED.editor.editConfig('', 'mes-plant', 'plant'));
     await page.locator('#mes-plant-tabs').getByText('Workstations').click();
     const rows = page.locator('#node-config-input-workstation-list li');
-    await waitFor(async () => (await rows.count()) === 4, 'four workstation rows');
+    await waitFor(async () => (await rows.count()) === 5, 'five workstation rows');
     assert.equal(await rows.nth(3).locator('.mes-plant-id').inputValue(), 'WS-40');
     await page.screenshot({ path: path.join(ARTIFACTS, 'plant-model.png') });
     await page.close();
@@ -279,6 +281,40 @@ describe('dashboards in headless chromium', function () {
     await page.getByText(/DOWN/).waitFor();
     await page.locator('.nrdb-ui-switch input').first().click();
     await waitFor(async () => (await erpUp()) === true, 'the mock ERP to come back');
+    await page.context().close();
+  });
+
+  it('shows a control chart with its limits and the flagged point on the quality page once checks are recorded', async () => {
+    // an operation at WS-50 (added to the plant model) with a variable check of the shipped SPC
+    // characteristic 'bore diameter' (individuals, baseline 20), run over the shop-floor API
+    const order = {
+      orderId: 'PO-SPC-1', erpReference: 'E-SPC', plant: 'demo-site', material: 'FG-100', quantity: { value: 10, unit: 'PCE' },
+      scheduledStart: '2026-01-01T06:00:00Z', scheduledEnd: '2026-01-01T14:00:00Z', priority: 1,
+      operations: [{ key: '0010', sequence: 10, description: 'Pack', workCenter: 'WC-WS-50', plannedQuantity: { value: 10, unit: 'PCE' }, idealCycleTimeSeconds: 4,
+        qualityChecks: [{ id: 'QC-SPC', characteristic: 'bore diameter', type: 'variable', nominal: 40, lowerLimit: 39.95, upperLimit: 40.05, unit: 'mm', frequency: { kind: 'every-n', n: 1 } }] }],
+    };
+    const post = (url, body) => fetch(`${runtime.url}${url}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(body) });
+    assert.equal((await post('/mes/v1/orders', order)).status, 201);
+    let n = 0;
+    const command = async (command, body = {}) => {
+      n += 1;
+      const res = await post('/mes/v1/workstations/WS-50/commands', { command, commandId: `spc-browser-${n}`, operator: 'op-spc', ...(command === 'sign-on' ? {} : { orderId: 'PO-SPC-1', operationKey: '0010' }), ...body });
+      assert.equal(res.status, 200, `${command}: ${await res.text()}`);
+    };
+    await waitFor(async () => (await post('/mes/v1/workstations/WS-50/commands', { command: 'sign-on', commandId: 'spc-browser-0', operator: 'op-spc' })).status === 200, 'sign-on at WS-50');
+    await waitFor(async () => (await post('/mes/v1/workstations/WS-50/commands', { command: 'start', commandId: 'spc-browser-start', operator: 'op-spc', orderId: 'PO-SPC-1', operationKey: '0010' })).status === 200, 'the SPC order queued at WS-50');
+    // centre 40, σ 0.01 (MR̄ 0.01128), then 40.04: 4σ above the centre line, inside the specification
+    const baseline = Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? 39.99436 : 40.00564));
+    for (const value of [...baseline, 40.012, 40.04]) await command('check', { checkId: 'QC-SPC', value });
+    const page = await openPage('quality');
+    const chart = page.locator('[data-stream="bore diameter@WS-50"]');
+    await chart.locator('.mes-spc-limits').getByText(/UCL 40\.03/).waitFor({ timeout: 30000 });
+    await chart.locator('.mes-spc-flagged').first().waitFor({ timeout: 30000 });
+    assert.match(await chart.locator('.mes-spc-limits').innerText(), /CL 40 .*LCL 39\.97/);
+    assert.equal(await chart.locator('.mes-spc-ucl line').count(), 1);
+    await page.getByText('Newest violations').waitFor();
+    await page.locator('#nrdb-ui-widget-ui-quality-violations').getByText('one point beyond 3σ').waitFor({ timeout: 30000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'quality.png'), fullPage: true });
     await page.context().close();
   });
 

@@ -61,6 +61,28 @@ describe('SPC monitor: published limits through dispatch', () => {
     assert.equal(round(chart.capability.cpk, 4), round(Math.min(74.05 - mean(values), mean(values) - 73.95) / (3 * l.sigmaWithin), 4));
   });
 
+  it('X̄-S above ten per subgroup: the 125 piston-ring values in subgroups of 12 give x̿ ± A3·s̄, A3 = 3/(c4·√12), c4(12) = 0.9776', async () => {
+    const line = await spcLine(store, { spec: { nominal: 74, lowerLimit: 73.95, upperLimit: 74.05, unit: 'mm' }, config: { subgroupSize: 12, baselineSubgroups: 10, reaction: 'alert' } });
+    const values = PISTON_RINGS.flat();
+    await line.measure(values);
+    const { events } = await line.poll();
+    const l = events.find((e) => e.type === 'spc.limits.established').payload;
+    assert.equal(l.chart, 'Xbar-S');
+    const groups = Array.from({ length: 10 }, (_, i) => values.slice(i * 12, i * 12 + 12));
+    const s = (g) => Math.sqrt(g.reduce((a, v) => a + (v - mean(g)) ** 2, 0) / (g.length - 1));
+    const sBar = groups.map(s).reduce((a, b) => a + b, 0) / 10;
+    const xbb = groups.map(mean).reduce((a, b) => a + b, 0) / 10;
+    assert.equal(round(l.arithmetic.c4, 4), 0.9776); // Montgomery Appendix VI, n = 12
+    const A3 = 3 / (l.arithmetic.c4 * Math.sqrt(12));
+    assert.equal(round(A3, 3), 0.886); // the table's A3 for n = 12
+    assert.equal(round(l.dispersion.center, 9), round(sBar, 9));
+    assert.equal(round(l.ucl, 9), round(xbb + A3 * sBar, 9));
+    assert.equal(round(l.lcl, 9), round(xbb - A3 * sBar, 9));
+    assert.equal(round(l.sigmaWithin, 9), round(sBar / l.arithmetic.c4, 9));
+    // five values are left over: the open eleventh subgroup waits for seven more
+    assert.equal(line.monitor.chart(store, 'diameter', 'WS-T1').subgroups, 10);
+  });
+
   it('I-MR from the loan costs: x̄ 300.5, MR̄ 7.79, UCL 321.22, LCL 279.78; MR chart UCL 25.45 (Example 6.5)', async () => {
     const line = await spcLine(store, { characteristic: 'cost', spec: { lowerLimit: 250, upperLimit: 350 }, config: { subgroupSize: 1, baselineSubgroups: 20, reaction: 'alert' } });
     await line.measure(LOAN_COSTS);
@@ -155,7 +177,7 @@ describe('SPC monitor: each Nelson rule fires live on recorded checks, a near mi
     for (const [i, v] of [...UNIT_BASELINE, 8.1, 11.9].entries()) await appendCheck(store, 'z', v, { seconds: i });
     const { violations } = await store.transact((s) => monitor.poll(s));
     store.close();
-    assert.deepEqual(violations.map((v) => [v.rule, v.chart, v.subgroup]), [[1, 'mr', 6]]);
+    assert.deepEqual(violations.map((v) => [v.rule, v.chart, v.subgroup, v.points.map((p) => p.subgroup)]), [[1, 'mr', 6, [5, 6]]]);
   });
 });
 

@@ -122,9 +122,12 @@ describe('mes-spc node', () => {
     await until(helper.getNode('caught'), () => caught.length === 4);
     const texts = caught.map((m) => m.error.message).join('\n');
     for (const expected of [/signature.*signaturesUnavailable/, /reason: is required/, /characteristic: .*unknownStream/, /topic: .*enum/]) assert.match(texts, expected);
+    // another node's event is no request: ignored, not an error
+    helper.getNode('spc').receive({ topic: 'operation.started', payload: { eventId: 'e-1', type: 'operation.started', seq: 1 } });
     const alive = until(helper.getNode('charts'), (m) => m.answer === 'alive');
     helper.getNode('spc').receive({ topic: 'spc.chart', answer: 'alive', payload: { characteristic: 'diameter', workstation: 'WS-T1' } });
     assert.equal((await alive).payload.limits.version, 1);
+    assert.equal(caught.length, 4);
   });
 
   it('takes a change signed through the mes-signatures config node: new limits, the signature bound, a reply', async () => {
@@ -137,6 +140,17 @@ describe('mes-spc node', () => {
     const { payload } = await reply;
     assert.equal(payload.limits.version, 2);
     assert.deepEqual(payload.events.map((e) => e.type), ['spc.limits.changed', 'signature.recorded']);
+  });
+
+  it('refuses a second mes-spc on the same store naming the rule; the first keeps running', async () => {
+    const file = tempDbFile();
+    await recordChecks(file);
+    const flow = flowFor(file);
+    flow.push({ ...flow.find((n) => n.id === 'spc'), id: 'spc-2', wires: [[], [], []] });
+    await helper.load(modules, flow);
+    const errors = helper.log().args.map((a) => a[0]).filter((e) => e.level === helper.log().ERROR && e.type === 'mes-spc').map((e) => String(e.msg));
+    assert.ok(errors.some((m) => /store: .*\[rule: unique\]/.test(m)), errors.join('\n'));
+    await until(helper.getNode('events'), (m) => m.topic === 'spc.violation');
   });
 
   it('refuses a configuration of a newer release naming the field, and a bad characteristic naming the entry', async () => {
