@@ -38,6 +38,9 @@ describe('demo: simulated PLC over OPC UA, broker, shipped flows', function () {
     });
     await deployWith(runtime, { change: (flows) => { plantOf(flows).shifts = ALWAYS_PLANNED_SHIFTS; }, taps: ['link-out-machine-table', 'link-out-oee-snapshots'] });
   });
+  afterEach(function () {
+    if (this.currentTest.state === 'failed' && runtime) console.error(runtime.output().slice(-6000));
+  });
   after(async () => {
     if (runtime) await runtime.stop();
     await feed?.stop();
@@ -51,10 +54,12 @@ describe('demo: simulated PLC over OPC UA, broker, shipped flows', function () {
   });
 
   it('reads every workstation of the plant model through OPC UA subscriptions, with counters that advance', async () => {
+    // The OPC UA client retries a refused connection with a backoff of up to 30 s (its
+    // connectionStrategy), so a slow machine may see the first session late.
     const first = await waitFor(() => {
       const m = feed.machines();
       return STATIONS.every((ws) => m[ws] && m[ws].state && m[ws].goodCount !== null) && JSON.parse(JSON.stringify(m));
-    }, 'machine signals from the OPC UA server', 60000);
+    }, 'machine signals from the OPC UA server', 150000);
     for (const ws of STATIONS) {
       assert.equal(first[ws].source, 'opcua');
       assert.ok(['running', 'stopped', 'faulted'].includes(first[ws].state), `${ws} state ${first[ws].state}`);

@@ -97,7 +97,7 @@ describe('plant model: a fourth workstation added in the editor, driven over OPC
       const seen = table && table.find((r) => r.workstation === 'WS-40' && r.state === 'running');
       if (!seen) plc.set('WS-40', 'state', ++flip % 2 ? 'running' : 'idle');
       return seen;
-    }, 'WS-40 in the machine table', 60000);
+    }, 'WS-40 in the machine table', 150000);
     assert.equal(row.name, 'Packing');
     assert.equal(row.line, 'line-1');
   });
