@@ -315,6 +315,15 @@ describe('dashboards in headless chromium', function () {
     await page.getByText('Newest violations').waitFor();
     await page.locator('#nrdb-ui-widget-ui-quality-violations').getByText('one point beyond 3σ').waitFor({ timeout: 30000 });
     await page.screenshot({ path: path.join(ARTIFACTS, 'quality.png'), fullPage: true });
+    // a limits change is signed; the shipped flows configure no signature service, so it is refused
+    // (409 signaturesUnavailable) and the limits stay as they are
+    const form = page.locator('#nrdb-ui-widget-ui-quality-limits-form');
+    for (const [label, value] of [['Characteristic', 'bore diameter'], ['Workstation', 'WS-50'], ['From subgroup', '1'], ['To subgroup', '20'], ['Reason', 'new gauge'], ['User id', 'anna'], ['Password', 'anna-secret']]) {
+      await form.getByLabel(label).fill(value);
+    }
+    await form.getByRole('button', { name: 'sign and change' }).click();
+    await page.locator('#nrdb-ui-widget-ui-quality-limits-result').getByText(/signaturesUnavailable/).waitFor({ timeout: 20000 });
+    assert.match(await chart.locator('.mes-spc-limits').innerText(), /limits v1/);
     await page.context().close();
   });
 
