@@ -140,6 +140,19 @@ describe('shop-floor API in the real runtime', function () {
     assert.equal(release.body.events.at(-1).actor, 'sup-maria');
   });
 
+  it('signs a release with the demo signing account that npm start announces; the signature is bound to it', async () => {
+    const [, password] = /DEMO MODE: signing account demo-supervisor \(supervisor\), password (\S+) for this run/.exec(runtime.output()) ?? [];
+    assert.ok(password, 'the demo announces its signing account');
+    assert.equal((await command({ command: 'hold', commandId: id(), ...op, reason: 'gauge check' }, TOKENS.supervisor)).status, 200);
+    const wrong = await command({ command: 'release', commandId: id(), ...op, signature: { userId: 'demo-supervisor', password: 'guess', meaning: 'approved' } }, TOKENS.supervisor);
+    assert.deepEqual([wrong.status, wrong.body.errors[0].field, wrong.body.errors[0].rule], [400, 'signature.password', 'wrongPassword']);
+    const signed = await command({ command: 'release', commandId: id(), ...op, reason: 'gauge ok', signature: { userId: 'demo-supervisor', password, meaning: 'approved' } }, TOKENS.supervisor);
+    assert.equal(signed.status, 200, JSON.stringify(signed.body));
+    const [released, signature] = signed.body.events.slice(-2);
+    assert.deepEqual([released.type, released.payload.signedBy, signature.type, signature.payload.signedSeq, signature.payload.printedName], ['operation.released', 'Demo Supervisor', 'signature.recorded', released.seq, 'Demo Supervisor']);
+    assert.ok(!JSON.stringify(await allEvents()).includes(password), 'the password is in no event');
+  });
+
   it('disposes of a nonconformance over HTTP (supervisor only); its hold is released after the disposition, not before', async () => {
     const ncOrder = 'PO-API-NC';
     const order = validOrder({
