@@ -369,7 +369,11 @@ describe('dispatch machine counts across kill -9', function () {
     const plant = countingPlant('automatic', {}, { units: 1000000, seconds: 3600 });
     let store = openTempStore({ file });
     const d = createDispatch(store, { plant });
-    await d.submit(plainOrder());
+    // Room for every reading the child makes before the kill lands (more than 50 under load).
+    const order = plainOrder();
+    order.quantity.value = 1000000;
+    order.operations.forEach((op) => { op.plannedQuantity.value = 1000000; });
+    await d.submit(order);
     await d.release();
     await d.run('sign-on');
     await d.run('start');
