@@ -1,3 +1,5 @@
+import { verifySent } from '../compliance/signed-actions';
+import type { Signatures } from '../compliance/signature-types';
 import type { MesStore, StoredEvent } from '../store';
 import { bearerToken, secretsEqual } from '../util/auth';
 import { failure as httpFailure, header, isRefusal, json, readJsonBody, refused, tooLarge, type HttpResponse } from '../util/http';
@@ -23,12 +25,16 @@ export interface ApiConfig {
   /** Bearer token of supervisors: everything the ERP may do, plus forcing a running order's cancellation. */
   supervisorToken?: string;
   maxBodyBytes: number;
+  /** The plant's signature rules (a mes-signatures node): forcing a running order's cancellation may need one. */
+  signatures?: Signatures;
 }
 
 export interface ApiResult {
   response: ApiResponse;
   /** The event an accepted change appended, for the node's event output. */
   event?: StoredEvent;
+  /** The `signature.recorded` bound to `event`, when the change was signed. */
+  signature?: StoredEvent;
   /** Set for refused input so the adapter can also report it to Catch nodes. */
   error?: Error;
 }
@@ -116,10 +122,16 @@ export async function handleOrderApi(store: MesStore, req: ApiRequest, config: A
       };
     }
     const request = parseCancelRequest(body.value);
-    const outcome = await store.transact((s) => cancelOrder(s, orderId as string, request, request.actor ? `${actor}:${request.actor}` : actor, { supervisor: role === 'supervisor' }));
+    // The password check (bcrypt) is asynchronous: before the transaction, which binds the signature.
+    // The person who asks (body actor, else X-MES-Actor) is the performer of the two-person rule.
+    const performer = request.actor ?? header(req, 'x-mes-actor');
+    const signing = await verifySent(store, config.signatures, 'order.force-cancel', request.signature, performer, 'this order intake');
+    const authority = { supervisor: role === 'supervisor', signatures: config.signatures, signing };
+    const outcome = await store.transact((s) => cancelOrder(s, orderId as string, request, request.actor ? `${actor}:${request.actor}` : actor, authority));
     return {
       response: json(200, { status: outcome.status, orderId: outcome.orderId, eventSeq: outcome.event?.seq ?? null }),
       event: outcome.event,
+      signature: outcome.signature,
     };
   } catch (err) {
     return failure(err);

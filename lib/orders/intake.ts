@@ -1,7 +1,9 @@
+import { appendSigned, requireSigning, type Signing } from '../compliance/signed-actions';
+import type { Signatures } from '../compliance/signature-types';
 import { routingFlow } from '../routing';
 import type { MesStore, StoredEvent } from '../store';
 import { contentHash } from '../util/canonical-json';
-import { ConflictError, NotFoundError, type FieldError } from '../util/errors';
+import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../util/errors';
 import type { CancelRequest } from './validate';
 import { DEFAULT_PRIORITY, NOT_STARTED_STATES, type OperationState, type OrderStatus, type ProductionOrder, type Unit } from './types';
 
@@ -19,6 +21,8 @@ export interface CancelOutcome {
   status: 'cancelled' | 'unchanged';
   orderId: string;
   event?: StoredEvent;
+  /** The `signature.recorded` bound to `event`, when the cancellation was signed. */
+  signature?: StoredEvent;
 }
 
 interface OrderRow {
@@ -209,10 +213,21 @@ export function submitOrder(store: MesStore, order: ProductionOrder, actor: stri
 export interface CancelAuthority {
   /** The caller holds supervisor rights, required to force the cancellation of a running order. */
   supervisor: boolean;
+  /** The plant's signature rules: forcing a running order's cancellation may need one (order.force-cancel). */
+  signatures?: Signatures;
+  /** The request's signature, verified before the transaction (verifySent). */
+  signing?: Signing;
 }
 
-/** Cancel an order; a running one only when a supervisor forces it. Must run inside `MesStore.transact`. */
+/**
+ * Cancel an order; a running one only when a supervisor forces it, with a signature where the
+ * plant requires one for order.force-cancel. A signature sent with any cancellation is bound to
+ * its `order.cancelled`. Must run inside `MesStore.transact`.
+ */
 export function cancelOrder(store: MesStore, orderId: string, request: CancelRequest, actor: string, authority: CancelAuthority): CancelOutcome {
+  if (request.signature !== undefined && !authority.signing) {
+    throw new ValidationError([{ field: 'signature', rule: 'verified', message: 'the cancellation\'s signature was not verified: verify it (verifySent) before the transaction' }], 'cancel request');
+  }
   const existing = findOrder(store, orderId);
   if (!existing) throw new NotFoundError(`order ${orderId} does not exist`);
   if (existing.status === 'cancelled') return { status: 'unchanged', orderId };
@@ -228,15 +243,16 @@ export function cancelOrder(store: MesStore, orderId: string, request: CancelReq
   if (running && !authority.supervisor) {
     throw new ConflictError([{ field: 'force', rule: 'supervisorRequired', message: `order ${orderId} is running; forcing its cancellation needs the supervisor token` }]);
   }
+  if (running) requireSigning(authority.signatures, 'order.force-cancel', authority.signing, `forcing the cancellation of running order ${orderId}`, 'cancel request');
   const cancelledOperations = operations.filter((op) => op.state !== 'completed').map((op) => op.operation_key);
-  const event = store.appendEvent({
+  const [event, signature] = appendSigned(store, {
     type: 'order.cancelled', orderId, actor,
     payload: { reason: request.reason, forced: running, operationsCancelled: cancelledOperations },
-  });
+  }, authority.signing);
   const now = store.nowIso();
   store.statement('UPDATE orders SET status = ?, updated_at = ?, last_event_seq = ? WHERE order_id = ?').run('cancelled', now, event.seq, orderId);
   store.statement("UPDATE operations SET state = 'cancelled' WHERE order_id = ? AND state <> 'completed'").run(orderId);
-  return { status: 'cancelled', orderId, event };
+  return { status: 'cancelled', orderId, event, signature };
 }
 
 export interface OperationProgress {

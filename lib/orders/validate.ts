@@ -1,6 +1,7 @@
 import type { ValidateFunction } from 'ajv';
 import orderSchema from '../../schemas/production-order.schema.json';
-import cancelSchema from '../../schemas/cancel-request.schema.json';
+import cancelFile from '../../schemas/cancel-request.schema.json';
+import { SIGNATURE_INPUT_SCHEMA } from '../compliance/signed-actions';
 import { createAjv, validateOrThrow } from '../util/json-schema';
 import type { ProductionOrder } from './types';
 
@@ -8,7 +9,18 @@ export interface CancelRequest {
   reason: string;
   force?: boolean;
   actor?: string;
+  /** {userId, password, meaning}: checked by the Signatures service, bound to `order.cancelled`. */
+  signature?: unknown;
 }
+
+/**
+ * The cancel request as validated and documented: the file's fields, its `signature` with the
+ * rules of every signed command (one schema, lib/compliance/signed-actions.ts).
+ */
+const cancelSchema = {
+  ...cancelFile,
+  properties: { ...cancelFile.properties, signature: { ...SIGNATURE_INPUT_SCHEMA, description: cancelFile.properties.signature.description } },
+};
 
 const ajv = createAjv();
 

@@ -1,9 +1,10 @@
+import { SIGNATURE_INPUT_SCHEMA } from '../compliance/signed-actions';
 import { createAjv, validateOrThrow } from '../util/json-schema';
 import { ValidationError } from '../util/errors';
 
 export type OutboxCommand =
   | { command: 'retry'; eventId?: string; orderId?: string; all?: boolean; actor: string }
-  | { command: 'discard'; eventId: string; reason: string; actor: string }
+  | { command: 'discard'; eventId: string; reason: string; actor: string; signature?: unknown }
   | { command: 'pause'; actor: string; reason?: string }
   | { command: 'resume'; actor: string; reason?: string }
   | { command: 'metrics' };
@@ -21,7 +22,7 @@ const SCHEMAS: Record<string, object> = {
     properties: { eventId, orderId, all: { const: true }, actor },
     oneOf: [{ required: ['eventId'] }, { required: ['orderId'] }, { required: ['all'] }],
   },
-  discard: { type: 'object', additionalProperties: false, required: ['eventId', 'reason', 'actor'], properties: { eventId, reason, actor } },
+  discard: { type: 'object', additionalProperties: false, required: ['eventId', 'reason', 'actor'], properties: { eventId, reason, actor, signature: SIGNATURE_INPUT_SCHEMA } },
   pause: { type: 'object', additionalProperties: false, required: ['actor'], properties: { actor, reason } },
   resume: { type: 'object', additionalProperties: false, required: ['actor'], properties: { actor, reason } },
 };

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
+import { appendSigned, requireSigning, verifySent } from '../compliance/signed-actions';
+import type { Signatures } from '../compliance/signature-types';
 import { ERP_EVENT_TYPES, toCanonicalActual } from '../erp/actual';
 import { erpErrorMessage } from '../erp/errors';
 import type { CanonicalActual, Dialect, DialectOptions, ErpRequest, MappingContext, QuantityTotalsQuery } from '../erp/types';
@@ -104,6 +106,8 @@ export interface OutboxOptions {
   metricsIntervalMs?: number;
   now?: () => number;
   random?: () => number;
+  /** The plant's signature rules: discarding an actual may need one (actual.discard). */
+  signatures?: Signatures;
 }
 
 /** A lane being worked on: mapped and skipped, or sent and waiting for its answer (then it has a token). */
@@ -159,7 +163,7 @@ function responseText(payload: unknown): string | null {
 export class ErpOutbox {
   readonly name: string;
   private readonly store: MesStore;
-  private readonly options: Required<Omit<OutboxOptions, 'onMetrics' | 'dialectOptions'>> & Pick<OutboxOptions, 'onMetrics'> & { dialectOptions: DialectOptions };
+  private readonly options: Required<Omit<OutboxOptions, 'onMetrics' | 'dialectOptions' | 'signatures'>> & Pick<OutboxOptions, 'onMetrics' | 'signatures'> & { dialectOptions: DialectOptions };
   private readonly busy = new Map<string, InFlight>();
   private readonly writes = new Set<Promise<unknown>>();
   private stopped = true;
@@ -690,8 +694,37 @@ export class ErpOutbox {
     return candidates.length;
   }
 
-  /** Gives up on one message for good, recording who decided and why; its order's later actuals flow again. */
-  async discard(eventId: string, reason: string, actor: string): Promise<void> {
+  /**
+   * Gives up on one message for good, recording who decided and why; its order's later actuals
+   * flow again. With a signature where the plant requires one (actual.discard): verified before
+   * the transaction (the two-person rule against `actor`), bound to `outbox.discarded`.
+   */
+  async discard(eventId: string, reason: string, actor: string, signature?: unknown): Promise<void> {
+    this.discardable(eventId);
+    const { signatures } = this.options;
+    const signing = await verifySent(this.store, signatures, 'actual.discard', signature, actor, `outbox '${this.name}'`);
+    requireSigning(signatures, 'actual.discard', signing, `discarding actual ${eventId}`, 'discard command');
+    let discarded: MessageRow | undefined;
+    await this.track(this.store.transact((s) => {
+      // Read again: the message may have moved on while the password was checked.
+      const message = this.discardable(eventId);
+      const nowIso = new Date(this.options.now()).toISOString();
+      this.sql.discard.run(nowIso, actor, reason, this.name, message.seq);
+      this.advanceHead(message.lane);
+      appendSigned(s, {
+        type: 'outbox.discarded', orderId: message.lane || null, actor,
+        payload: { outbox: this.name, eventId, seq: message.seq, reason, previousState: message.state },
+      }, signing);
+      discarded = message;
+    }));
+    this.openCount -= 1;
+    if (discarded?.state === 'quarantined') this.quarantinedCount -= 1;
+    this.changed();
+    this.wake();
+  }
+
+  /** The open message of that event, not in flight, or why it cannot be discarded. */
+  private discardable(eventId: string): MessageRow {
     const message = this.sql.messageByEvent.get(this.name, eventId) as MessageRow | undefined;
     if (!message) throw new NotFoundError(`event ${eventId} is not in outbox '${this.name}'`);
     if (message.state !== 'pending' && message.state !== 'quarantined') {
@@ -700,19 +733,7 @@ export class ErpOutbox {
     if (this.busy.get(message.lane)?.seq === message.seq) {
       throw new ConflictError([{ field: 'eventId', rule: 'notInFlight', message: `event ${eventId} is being sent right now; discard it after the answer` }]);
     }
-    await this.track(this.store.transact((s) => {
-      const nowIso = new Date(this.options.now()).toISOString();
-      this.sql.discard.run(nowIso, actor, reason, this.name, message.seq);
-      this.advanceHead(message.lane);
-      s.appendEvent({
-        type: 'outbox.discarded', orderId: message.lane || null, actor,
-        payload: { outbox: this.name, eventId, seq: message.seq, reason, previousState: message.state },
-      });
-    }));
-    this.openCount -= 1;
-    if (message.state === 'quarantined') this.quarantinedCount -= 1;
-    this.changed();
-    this.wake();
+    return message;
   }
 
   async setPaused(paused: boolean, actor: string, reason?: string): Promise<void> {

@@ -3,8 +3,7 @@ import { dialectNamed, parseDialectOptions } from '../../lib/erp';
 import { ErpOutbox, parseOutboxCommand, type Correlation, type OutboxMetrics } from '../../lib/outbox';
 import type { StoreLease } from '../../lib/store';
 import type { OutboxPort } from '../../lib/api';
-import type { SignatureInput } from '../../lib/compliance';
-import { ConflictError } from '../../lib/util';
+import { withoutPassword, type SignatureInput, type Signatures } from '../../lib/compliance';
 import { bindInput, closeAfter, statusText, type StoreProvider } from '../shared/adapter';
 import { registerService } from '../shared/services';
 import { migrateOutboxConfig } from './migrations';
@@ -27,6 +26,8 @@ interface ErpOutboxDef extends NodeDef {
   sapBatchPattern?: string;
   company?: string;
   units?: { mes: string; erp: string }[];
+  /** Optional mes-signatures node: signs discards (actual.discard); without one a signature sent is refused (signaturesUnavailable). */
+  signatures?: string;
 }
 
 type ResponseMsg = NodeMessageInFlow & { _mesOutbox?: Correlation; statusCode?: unknown; headers?: Record<string, unknown> };
@@ -77,6 +78,8 @@ export = function register(RED: NodeAPI): void {
       const dialect = dialectNamed(config.dialect || 'canonical');
       const dialectOptions = parseDialectOptions(config);
       if (dialect.name === 'erpnext' && !dialectOptions.company) node.warn(RED._('mes-erp-outbox.warnings.noCompany'));
+      const signaturesNode = config.signatures ? RED.nodes.getNode(config.signatures) as (Node & { signatures?: Signatures }) | null : null;
+      if (config.signatures && !signaturesNode?.signatures) throw new Error(RED._('mes-erp-outbox.errors.noSignatures'));
       lease = storeNode.acquire();
       outbox = new ErpOutbox(lease.store, {
         name: config.outboxName?.trim() || 'erp',
@@ -88,6 +91,7 @@ export = function register(RED: NodeAPI): void {
         requestTimeoutMs: positive(config.requestTimeoutSeconds, 30) * 1000,
         send: (request) => node.send([request as unknown as NodeMessageInFlow, null]),
         onMetrics: publish,
+        signatures: signaturesNode?.signatures,
       });
       outbox.start();
     } catch (err) {
@@ -104,11 +108,7 @@ export = function register(RED: NodeAPI): void {
       name: running.name,
       quarantine: () => running.quarantine(),
       retry: (eventId, actor) => running.retry({ eventId }, actor),
-      discard: async (eventId: string, reason: string, actor: string, signature?: SignatureInput) => {
-        // No signature service is wired to the outbox yet: a signed discard cannot be honoured, so it is refused, never dropped.
-        if (signature !== undefined) throw new ConflictError([{ field: 'signature', rule: 'signaturesUnavailable', message: 'this outbox has no signature service configured' }]);
-        await running.discard(eventId, reason, actor);
-      },
+      discard: (eventId: string, reason: string, actor: string, signature?: SignatureInput) => running.discard(eventId, reason, actor, signature),
       metrics: () => running.metrics(),
     };
     const unregister = service ? registerService('outbox', saved.store, service, service.name) : () => undefined;
@@ -131,7 +131,9 @@ export = function register(RED: NodeAPI): void {
           result = { retried: await outbox.retry({ eventId: command.eventId, orderId: command.orderId, all: command.all }, command.actor) };
           break;
         case 'discard':
-          await outbox.discard(command.eventId, command.reason, command.actor);
+          // The password goes no further than its check: not in the reply, nor in what Catch nodes see.
+          if (command.signature !== undefined) msg.payload = { ...(msg.payload as object), signature: withoutPassword(command.signature) };
+          await outbox.discard(command.eventId, command.reason, command.actor, command.signature);
           result = { discarded: command.eventId };
           break;
         case 'pause':

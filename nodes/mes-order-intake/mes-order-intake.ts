@@ -1,4 +1,5 @@
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
+import type { Signatures } from '../../lib/compliance';
 import { DEFAULT_MAX_BODY_BYTES, handleOrderApi, registerOrderApi, type ApiRequest } from '../../lib/orders';
 import type { StoreLease } from '../../lib/store';
 import { resolveSecret, configVersion } from '../../lib/util';
@@ -7,6 +8,8 @@ import { bindInput, closeAfter, reportSetupFailure, statusText, type StoreProvid
 interface OrderIntakeDef extends NodeDef {
   store: string;
   maxBodyBytes: number | string;
+  /** Optional mes-signatures node: signs forced cancellations (order.force-cancel); without one a signature sent is refused (signaturesUnavailable). */
+  signatures?: string;
 }
 
 interface OrderIntakeCredentials {
@@ -36,19 +39,23 @@ export = function register(RED: NodeAPI): void {
     const node = this;
     const storeNode = RED.nodes.getNode(config.store) as StoreProvider | null;
     const maxBodyBytes = Number(config.maxBodyBytes) > 0 ? Number(config.maxBodyBytes) : DEFAULT_MAX_BODY_BYTES;
+    const signaturesNode = config.signatures ? RED.nodes.getNode(config.signatures) as (Node & { signatures?: Signatures }) | null : null;
     const apiConfig = {
       token: resolveSecret(node.credentials?.token),
       supervisorToken: resolveSecret(node.credentials?.supervisorToken),
       maxBodyBytes,
+      signatures: signaturesNode?.signatures,
     };
     // The front door (scripts/start.js) checks the token and the size against this before a body is read.
     const unregister = registerOrderApi(apiConfig);
     let lease: StoreLease | undefined;
+    let setupFailure: string | undefined;
     try {
       if (!storeNode) throw new Error(RED._('mes-order-intake.errors.noStore'));
+      if (config.signatures && !apiConfig.signatures) throw new Error(RED._('mes-order-intake.errors.noSignatures'));
       lease = storeNode.acquire();
     } catch (err) {
-      reportSetupFailure(node, err);
+      setupFailure = reportSetupFailure(node, err);
     }
     if (lease && !apiConfig.token) {
       node.warn(RED._('mes-order-intake.errors.noToken'));
@@ -60,7 +67,7 @@ export = function register(RED: NodeAPI): void {
     const input = bindInput(node, async (msg, send) => {
       const req = (msg as NodeMessageInFlow & { req?: HttpRequestLike }).req;
       if (!req || typeof req.method !== 'string') throw new Error(RED._('mes-order-intake.errors.notHttp'));
-      if (!lease) throw new Error(RED._('mes-order-intake.errors.noStore'));
+      if (!lease) throw new Error(setupFailure ?? RED._('mes-order-intake.errors.noStore'));
       const request: ApiRequest = {
         method: req.method,
         path: req.path ?? req.originalUrl ?? '',
@@ -74,8 +81,8 @@ export = function register(RED: NodeAPI): void {
       reply.headers = result.response.headers;
       reply.payload = result.response.body;
       const event = result.event;
-      const eventMsg = event ? { topic: event.type, payload: event } : null;
-      send([eventMsg, reply]);
+      const events = [event, result.signature].filter((e) => e !== undefined).map((e) => ({ topic: e.type, payload: e }));
+      send([events.length > 0 ? events : null, reply]);
       if (event) {
         node.status({ fill: 'green', shape: 'dot', text: statusText(`${event.type.replace('order.', '')} ${event.orderId}`) });
       }

@@ -35,6 +35,7 @@ module.exports = {
     { name: 'again: unchanged', role: 'integration', params: { orderId: 'PO-CT-1' }, body: { reason: 'customer cancelled' }, status: 200 },
     { name: 'an unknown order', role: 'integration', params: { orderId: 'PO-NONE' }, body: { reason: 'x' }, status: 404 },
     { name: 'no reason', role: 'integration', params: { orderId: 'PO-SUB' }, body: {}, status: 400 },
+    { name: 'a signature with a meaning no signature has', role: 'supervisor', params: { orderId: 'PO-SUB' }, body: { reason: 'x', force: true, signature: { userId: 'sup', password: 'p', meaning: 'liked' } }, status: 400 },
     { name: 'no token', role: null, params: { orderId: 'PO-SUB' }, body: { reason: 'x' }, status: 401 },
   ],
   traceBackward: [
@@ -165,6 +166,7 @@ module.exports = {
   ],
   discardQuarantined: [
     { name: 'without a reason', role: 'supervisor', params: (fx) => ({ eventId: fx.quarantined[0] }), body: {}, status: 400 },
+    { name: 'a signature with an unknown field', role: 'supervisor', params: (fx) => ({ eventId: fx.quarantined[0] }), body: { reason: 'x', signature: { userId: 'sup', password: 'p', meaning: 'approved', pin: 1 } }, status: 400 },
     { name: 'discards the quarantined actual with its reason', role: 'supervisor', params: (fx) => ({ eventId: fx.quarantined[0] }), body: { reason: 'booked by hand in the ERP' }, status: 200 },
     { name: 'again: no longer in quarantine', role: 'supervisor', params: (fx) => ({ eventId: fx.quarantined[0] }), body: { reason: 'booked by hand in the ERP' }, status: 404 },
     { name: 'an operator token', role: 'operator', params: (fx) => ({ eventId: fx.quarantined[0] }), body: { reason: 'x' }, status: 403 },

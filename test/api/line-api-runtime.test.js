@@ -16,6 +16,7 @@ const { ALL_COMPONENTS } = require('../../dist/lib');
 const { parsePlantModel, oeeConfigForLine } = require('../../dist/lib/plant');
 const { OeeEngine, OeeRecorder, OeeRepository, parseOeeConfig, commitTiming } = require('../../dist/lib/oee');
 const { applyCommand } = require('../../dist/lib/genealogy');
+const { addAccount } = require('../../dist/lib/compliance');
 const { SCAN_LOT_SCHEMA } = require('../../dist/lib/api/routes/shopfloor');
 const { OEE_ROUTES } = require('../../dist/lib/api/routes/oee');
 
@@ -79,6 +80,8 @@ describe('line API in the real runtime: OEE, downtime, quarantine, lot scans', f
     try {
       await recordTwoDays(store, flows);
       await store.transact((s) => applyCommand(s, { action: 'receive', lot: 'RM-SCAN-1', material: 'RM-BAR', quantity: 50, unit: 'KG', actor: 'wh:dan' }));
+      // A signing account for the shipped signatures node (npm run accounts makes them in a plant).
+      await addAccount(store, { userId: 'sup-bo', printedName: 'Bo Supervisor', roles: ['supervisor'], password: 'correct horse' }, 4);
     } finally {
       store.close();
     }
@@ -267,19 +270,43 @@ describe('line API in the real runtime: OEE, downtime, quarantine, lot scans', f
       assert.equal(events.at(-1).actor, SUBJECTS.supervisor);
     });
 
-    it('discards one with its reason and who: recorded, never sent, and refused a second time', async () => {
+    it('discards one with its reason, who and a signature (the shipped signatures node): recorded, never sent, and refused a second time', async () => {
       const q = await get('/mes/v1/outbox/quarantine', 'supervisor');
       const m = q.body.messages.find((x) => x.orderId === 'PO-Q-2');
       const sentBefore = erp.accepted.length;
-      const res = await request('POST', `/mes/v1/outbox/quarantine/${m.eventId}/discard`, { role: 'supervisor', body: { reason: 'booked by hand in the ERP' } });
+      const discard = (signature) => request('POST', `/mes/v1/outbox/quarantine/${m.eventId}/discard`, { role: 'supervisor', body: { reason: 'booked by hand in the ERP', signature } });
+      refusedWith(await discard({ userId: 'sup-bo', password: 'wrong password', meaning: 'approved' }), 400, 'signature.password', 'wrongPassword', 'wrong password');
+      assert.deepEqual((await get('/mes/v1/outbox/quarantine', 'supervisor')).body.messages.map((x) => x.eventId), [m.eventId], 'still quarantined');
+      const res = await discard({ userId: 'sup-bo', password: 'correct horse', meaning: 'approved' });
       assert.equal(res.status, 200, JSON.stringify(res.body));
       assert.equal(res.body.discarded, m.eventId);
       const [event] = (await request('GET', '/mes/v1/events?type=outbox.discarded')).body.events.slice(-1);
       assert.equal(event.actor, SUBJECTS.supervisor);
       assert.equal(event.payload.eventId, m.eventId);
       assert.equal(event.payload.reason, 'booked by hand in the ERP');
+      assert.deepEqual([event.payload.signedBy, event.payload.meaning], ['Bo Supervisor', 'approved']);
+      const signatures = (await request('GET', `/mes/v1/events?type=signature.recorded&after=${event.seq - 1}`)).body.events;
+      assert.deepEqual([signatures[0].seq, signatures[0].payload.action, signatures[0].payload.signedSeq], [event.seq + 1, 'actual.discard', event.seq]);
+      const failed = (await request('GET', '/mes/v1/events?type=signature.failed')).body.events;
+      assert.deepEqual(failed.map((e) => [e.payload.action, e.payload.rule]), [['actual.discard', 'wrongPassword']]);
+      assert.ok(!JSON.stringify([event, signatures, failed]).includes('correct horse') && !JSON.stringify(failed).includes('wrong password'));
       refusedWith(await request('POST', `/mes/v1/outbox/quarantine/${m.eventId}/discard`, { role: 'supervisor', body: { reason: 'again' } }), 404, 'eventId', 'exists', 'second discard');
       assert.ok(!erp.accepted.slice(sentBefore).some((a) => a.key === m.eventId || a.body.includes(m.eventId)), 'a discarded actual is never sent');
+    });
+  });
+
+  describe('a signed cancellation (the order API with the shipped signatures node)', () => {
+    it('binds the signature to order.cancelled; a wrong password cancels nothing', async () => {
+      assert.equal((await request('POST', '/mes/v1/orders', { body: validOrder({ orderId: 'PO-SIG-1' }) })).status, 201);
+      const cancel = (signature) => request('POST', '/mes/v1/orders/PO-SIG-1/cancel', { role: 'supervisor', body: { reason: 'customer withdrew', signature } });
+      refusedWith(await cancel({ userId: 'sup-bo', password: 'wrong password', meaning: 'approved' }), 400, 'signature.password', 'wrongPassword', 'wrong password');
+      assert.equal((await get('/mes/v1/orders/PO-SIG-1')).body.status, 'released');
+      const res = await cancel({ userId: 'sup-bo', password: 'correct horse', meaning: 'approved' });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      const events = (await request('GET', `/mes/v1/events?orderId=PO-SIG-1&after=${res.body.eventSeq - 1}`)).body.events;
+      assert.deepEqual(events.map((e) => e.type), ['order.cancelled', 'signature.recorded']);
+      assert.deepEqual([events[0].payload.signedBy, events[1].payload.action, events[1].payload.signedSeq], ['Bo Supervisor', 'order.force-cancel', events[0].seq]);
+      assert.ok(!JSON.stringify(events).includes('correct horse'));
     });
   });
 

@@ -80,6 +80,13 @@ describe('OpenAPI document of the line routes', function () {
     assert.deepEqual(Object.keys(component.properties), Object.keys(PRODUCTION_ORDER_SCHEMA.properties));
     assert.deepEqual(component.required, PRODUCTION_ORDER_SCHEMA.required);
     for (const name of Object.keys(PRODUCTION_ORDER_SCHEMA.definitions)) assert.ok(doc.components.schemas[`ProductionOrder.${name}`], name);
+    // The cancel request documents its signature as the discard does: one schema (lib/compliance), the password write-only.
+    const signature = doc.components.schemas.CancelRequest.properties.signature;
+    assert.deepEqual(signature.required, ['userId', 'password', 'meaning']);
+    assert.equal(signature.properties.password.writeOnly, true);
+    assert.match(signature.description, /order\.force-cancel/);
+    const discard = doc.paths['/mes/v1/outbox/quarantine/{eventId}/discard'].post.requestBody.content['application/json'].schema;
+    assert.deepEqual(discard.properties.signature.properties, signature.properties);
     // No reference is left pointing into a draft-07 `definitions` block.
     assert.doesNotMatch(JSON.stringify(doc), /#\/definitions\//);
     assert.doesNotMatch(JSON.stringify(doc), /"\$data"/);

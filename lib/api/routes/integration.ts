@@ -1,7 +1,7 @@
-// The very objects lib/orders/validate.ts compiles (one JSON module, loaded once), imported from
-// the files rather than from lib/orders, which depends on lib/api for its HTTP helpers.
+// The very objects lib/orders/validate.ts compiles (one JSON module, loaded once; the cancel
+// request with the signature schema of lib/compliance).
 import PRODUCTION_ORDER_SCHEMA from '../../../schemas/production-order.schema.json';
-import CANCEL_REQUEST_SCHEMA from '../../../schemas/cancel-request.schema.json';
+import { CANCEL_REQUEST_SCHEMA } from '../../orders/validate';
 import { DOCS_ASSETS } from '../docs-page';
 import { EXPORT_FORMATS, EXPORT_TEXT_LIMIT, IDENTIFIER_PATTERN } from '../../exports/filters';
 import { namedSchema } from '../schema-names';

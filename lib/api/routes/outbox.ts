@@ -1,4 +1,4 @@
-import { SIGNATURE_MEANINGS } from '../../compliance/signature-types';
+import { SIGNATURE_INPUT_SCHEMA } from '../../compliance/signed-actions';
 import type { ApiRoute, JsonSchema } from '../route';
 
 /**
@@ -12,18 +12,6 @@ const outboxName = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$
 const outboxQuery = { outbox: { schema: outboxName, description: 'The outbox (its name on the mes-erp-outbox node); needed only when more than one runs.' } };
 const eventParam = { eventId: { schema: eventId, description: 'The event id of the quarantined actual (its idempotency key at the ERP).', required: true } };
 
-export const SIGNATURE_SCHEMA: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['userId', 'password', 'meaning'],
-  description: 'An electronic signature: the signer enters user id and password again (21 CFR 11.200).',
-  properties: {
-    userId: { type: 'string', minLength: 1, maxLength: 100 },
-    password: { type: 'string', minLength: 1, maxLength: 200, writeOnly: true },
-    meaning: { enum: [...SIGNATURE_MEANINGS] },
-  },
-};
-
 export const RETRY_REQUEST_SCHEMA: JsonSchema = { type: 'object', additionalProperties: false, properties: {} };
 
 export const DISCARD_REQUEST_SCHEMA: JsonSchema = {
@@ -32,7 +20,7 @@ export const DISCARD_REQUEST_SCHEMA: JsonSchema = {
   required: ['reason'],
   properties: {
     reason: { type: 'string', minLength: 1, maxLength: 1000, description: 'Why the ERP will never get this actual (kept with the discard).' },
-    signature: SIGNATURE_SCHEMA,
+    signature: SIGNATURE_INPUT_SCHEMA,
   },
 };
 
