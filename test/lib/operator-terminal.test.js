@@ -322,6 +322,16 @@ describe('operator terminal (lib/dashboard/terminal)', () => {
     assert.equal(send({ topic: 'sign-on', payload: {}, _client: { socketId: 'x' } }).refusal.errors[0].rule, 'dashboardConnection');
   });
 
+  it('leaves alone the answers to what the supervisor page sent, which come from a dashboard too', () => {
+    const { send } = createTerminal();
+    // mes-dispatch answers the supervisor page's release on the same output, with that page's _client
+    const out = send({ topic: 'release', payload: { commandId: 'supervisor-1', command: 'release', duplicate: false, orderId: 'PO-1', operationKey: '0010', state: 'queued', events: [] }, _client: { socketId: 'supervisor-page' }, supervisorForm: 'holds' });
+    assert.equal(out.refusal, undefined);
+    assert.deepEqual(TERMINAL_OUTPUTS.flatMap((name) => out[name]), []);
+    // an operator command's topic from a browser is still the terminal's to check
+    assert.equal(send({ topic: 'start', payload: { command: 'start' }, _client: { socketId: 'x' } }).refusal.errors[0].rule, 'dashboardConnection');
+  });
+
   it('groups messages by output, in port order', () => {
     const grouped = byOutput([{ output: 'notification', msg: { payload: 'a' } }, { output: 'dispatch', msg: { payload: 'b' } }]);
     assert.equal(grouped.length, 9);
