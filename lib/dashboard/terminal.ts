@@ -463,6 +463,8 @@ export class OperatorTerminal {
     const error = isObject(msg.error) ? msg.error : { message: String(msg.error) };
     const source = isObject(error.source) ? error.source.id : undefined;
     if (this.options.ownErrorSource !== undefined && source === this.options.ownErrorSource) return [];
+    // A refusal of what another page sent (the supervisor page's release, say) is that page's to show.
+    if (!isObject(msg.operatorCommand)) return [];
     const connection = this.servedConnection(msg);
     return connection ? [this.notify(connection, `Refused: ${String(error.message)}`)] : [];
   }
