@@ -77,8 +77,29 @@ if (!siteRole) {
     process.exit(1);
   });
 }
-installFrontDoor(require(settingsFile).mesFrontDoor);
-require('node-red/red.js');
+// Demo mode signs with a supervisor account whose password is new each run (said on the console),
+// so the signing dialogs can be tried; a plant's accounts are its own (npm run accounts).
+const demoSigner = plantMode || siteRole || process.env.MES_DEMO_SIGNER === 'off' ? Promise.resolve() : demoSigningAccount();
+demoSigner.catch((err) => console.error(`The demo signing account could not be set: ${err.message}`)).finally(() => {
+  installFrontDoor(require(settingsFile).mesFrontDoor);
+  require('node-red/red.js');
+});
+
+async function demoSigningAccount() {
+  const { MesStore } = require('../dist/lib/store');
+  const { ALL_COMPONENTS } = require('../dist/lib');
+  const { addAccount, setPassword, listAccounts } = require('../dist/lib/compliance');
+  const userId = 'demo-supervisor';
+  const password = randomBytes(12).toString('base64url');
+  const store = MesStore.open(process.env.MES_DB, { components: ALL_COMPONENTS });
+  try {
+    if (listAccounts(store).some((a) => a.userId === userId)) await setPassword(store, userId, password);
+    else await addAccount(store, { userId, printedName: 'Demo Supervisor', roles: ['supervisor'], password });
+  } finally {
+    store.close();
+  }
+  console.log(`DEMO MODE: signing account ${userId} (supervisor), password ${password} for this run; MES_DEMO_SIGNER=off skips it.`);
+}
 
 /**
  * The front door (SECURITY.md): Node-RED 4 offers no hook before its editor API's CORS answer or

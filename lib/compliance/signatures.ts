@@ -178,6 +178,11 @@ export class SignatureService implements Signatures {
     const { userId, password, meaning } = input as { userId: string; password: string; meaning: SignatureMeaning };
     const lockedUntil = this.lockedUntil(store, userId);
     if (lockedUntil) {
+      // An attempt on a locked account is logged too (§11.300(d)); it does not extend the lock-out.
+      await store.transact((s) => s.appendEvent({
+        type: 'signature.failed', eventTime: this.now().toISOString(), actor: userId,
+        payload: { action, userId, rule: 'lockedOut', failures: this.maxFailures, maxFailures: this.maxFailures, lockedUntil },
+      }));
       throw fail('signature.userId', 'lockedOut', `'${userId}' is locked out after ${this.maxFailures} failed signing attempts, until ${lockedUntil}; a supervisor or administrator may set a new password`);
     }
     const account = this.accounts.find(store, userId);

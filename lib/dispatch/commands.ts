@@ -6,7 +6,10 @@ import { QUALIFICATION_COMMANDS, parseQualificationCommand, type QualificationCo
 /** Commands of the operators at a workstation. */
 export const OPERATOR_COMMANDS = ['sign-on', 'sign-off', 'start', 'pause', 'resume', 'report', 'check', 'complete'] as const;
 /** Commands of a supervisor on an operation. */
-export const SUPERVISOR_COMMANDS = ['hold', 'release', 'resequence', ...QUALIFICATION_COMMANDS] as const;
+export const SUPERVISOR_COMMANDS = ['hold', 'release', 'dispose', 'resequence', ...QUALIFICATION_COMMANDS] as const;
+/** What a supervisor decides about the material of a nonconformance (its disposition). */
+export const DISPOSITIONS = ['use-as-is', 'rework', 'scrap', 'return-to-supplier'] as const;
+export type Disposition = typeof DISPOSITIONS[number];
 
 export type OperatorCommandType = typeof OPERATOR_COMMANDS[number];
 export type SupervisorCommandType = typeof SUPERVISOR_COMMANDS[number];
@@ -37,11 +40,13 @@ export interface CheckCommand extends OperationRef { type: 'check'; workstation:
 export interface CompleteCommand extends OperationRef { type: 'complete'; workstation: string; operator: string; final: boolean }
 export interface HoldCommand extends OperationRef { type: 'hold'; supervisor: string; reason: string }
 export interface ReleaseCommand extends OperationRef { type: 'release'; supervisor: string; reason?: string; signature?: unknown }
+/** Disposes of the open nonconformance of a check on an operation (the oldest, if several). */
+export interface DisposeCommand extends OperationRef { type: 'dispose'; supervisor: string; checkId: string; disposition: Disposition; reason: string; signature?: unknown }
 /** `position` 1 puts the operation first in the workstation's queue; null returns the queue to priority order. */
 export interface ResequenceCommand extends OperationRef { type: 'resequence'; supervisor: string; workstation: string; position: number | null }
 
 export type OperatorCommand = SignCommand | StartCommand | PauseCommand | ResumeCommand | ReportCommand | CheckCommand | CompleteCommand;
-export type SupervisorCommand = HoldCommand | ReleaseCommand | ResequenceCommand | QualificationCommand;
+export type SupervisorCommand = HoldCommand | ReleaseCommand | DisposeCommand | ResequenceCommand | QualificationCommand;
 export type Command = OperatorCommand | SupervisorCommand;
 
 const text = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength, pattern: '\\S' });
@@ -83,11 +88,21 @@ export const COMMAND_SCHEMAS: Record<DispatchCommandType, { properties: Record<s
   complete: shape({ ...common, ...atWorkstation, ...operation, final: { type: 'boolean' } }, [...operationRequired, 'final']),
   hold: shape({ ...common, ...operation, supervisor: text(100), reason: text(500) }, [...supervisorRequired, 'reason']),
   release: shape({ ...common, ...operation, supervisor: text(100), reason: text(500), signature: { type: 'object' } }, supervisorRequired),
+  dispose: shape({
+    ...common, ...operation, supervisor: text(100), checkId: identifier, disposition: { enum: [...DISPOSITIONS] }, reason: text(500),
+    signature: { type: 'object' },
+  }, [...supervisorRequired, 'checkId', 'disposition', 'reason']),
   resequence: shape({
     ...common, ...operation, supervisor: text(100), workstation: identifier,
     position: { type: ['integer', 'null'], minimum: 1 },
   }, [...supervisorRequired, 'workstation', 'position']),
 };
+
+/** Whether a command runs at a workstation (false for hold, release, dispose: they name an operation). */
+export function takesWorkstation(type: string): boolean {
+  const schema = (COMMAND_SCHEMAS as Partial<Record<string, { properties: Record<string, unknown> }>>)[type];
+  return !schema || 'workstation' in schema.properties;
+}
 
 let validators: Map<string, ValidateFunction> | undefined;
 

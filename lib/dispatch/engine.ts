@@ -8,7 +8,7 @@ import { contentHash } from '../util/canonical-json';
 import { ConflictError, ValidationError, type FieldError } from '../util/errors';
 import { counterDelta, isRollover } from '../util/machine-signal';
 import type {
-  CheckCommand, Command, CompleteCommand, OperatorCommand, HoldCommand, PauseCommand, ReleaseCommand, ReportCommand,
+  CheckCommand, Command, CompleteCommand, DisposeCommand, OperatorCommand, HoldCommand, PauseCommand, ReleaseCommand, ReportCommand,
   ResequenceCommand, ResumeCommand, SignCommand, StartCommand,
 } from './commands';
 import { shiftAt, type PlantModel, type Workstation } from '../plant';
@@ -37,8 +37,8 @@ export interface DispatchOptions {
 /** What `prepare` checked before the transaction: the signers, verified just now. */
 export interface CommandContext {
   overrideSigner?: VerifiedSigner;
-  /** The signer of a hold's release, where the plant requires a signature for `hold.release`. */
-  releaseSigner?: VerifiedSigner;
+  /** The signer of a release (`hold.release`) or a disposition (`nonconformance.dispose`). */
+  signer?: VerifiedSigner;
   /**
    * What a repeat of the command id must match, when not the whole command: over HTTP the body
    * as the client sent it, so a retry without an eventTime (the server fills one) is a repeat.
@@ -241,6 +241,8 @@ function prepareStatements(db: Database) {
     rank: db.prepare('UPDATE dispatch_operations SET queue_rank = ? WHERE order_id = ? AND operation_key = ?'),
     orderInProgress: db.prepare("UPDATE orders SET status = 'in_progress', updated_at = ? WHERE order_id = ? AND status = 'released'"),
     orderCompleted: db.prepare("UPDATE orders SET status = 'completed', updated_at = ?, last_event_seq = ? WHERE order_id = ?"),
+    nonconformances: db.prepare(`SELECT seq, type, payload FROM events WHERE order_id = ? AND operation_key = ?
+      AND type IN ('nonconformance.raised', 'nonconformance.disposed') ORDER BY seq`),
     passedChecks: db.prepare('SELECT check_id, SUM(passed) AS passed FROM dispatch_check_results WHERE order_id = ? AND operation_key = ? GROUP BY check_id'),
     checkResult: db.prepare('INSERT INTO dispatch_check_results (order_id, operation_key, check_id, passed, value, event_time) VALUES (?, ?, ?, ?, ?, ?)'),
     counter: db.prepare('SELECT * FROM dispatch_counters WHERE workstation = ?'),
@@ -258,6 +260,8 @@ function prepareStatements(db: Database) {
 }
 
 type Statements = ReturnType<typeof prepareStatements>;
+
+interface OpenNonconformance { seq: number; checkId: string; characteristic: string; reason: string }
 
 function conflict(field: string, rule: string, message: string): ConflictError {
   return new ConflictError([{ field, rule, message }]);
@@ -413,7 +417,8 @@ export class Dispatcher {
    * `execute`.
    */
   async prepare(store: MesStore, command: Command): Promise<CommandContext> {
-    if (command.type === 'release') return this.prepareRelease(store, command);
+    if (command.type === 'release') return this.prepareSigned(store, 'hold.release', command, 'releasing a hold');
+    if (command.type === 'dispose') return this.prepareSigned(store, 'nonconformance.dispose', command, 'disposing of a nonconformance');
     if (command.type !== 'start' || !command.override) return {};
     const { signatures } = this.options;
     if (!signatures) {
@@ -427,19 +432,20 @@ export class Dispatcher {
   }
 
   /**
-   * A release carries a signature when the plant requires one for `hold.release` (the signer a
-   * supervisor; with the two-person rule not the releasing supervisor). A signature sent where
-   * none is configured is still checked and bound, never dropped.
+   * A release or a disposition carries a signature when the plant requires one for its action
+   * (the signer a supervisor; with the two-person rule not the supervisor who sends it). A
+   * signature sent where none is configured is refused, never dropped; one sent where none is
+   * required is still checked and bound.
    */
-  private async prepareRelease(store: MesStore, command: ReleaseCommand): Promise<CommandContext> {
+  private async prepareSigned(store: MesStore, action: 'hold.release' | 'nonconformance.dispose', command: ReleaseCommand | DisposeCommand, what: string): Promise<CommandContext> {
     const { signatures } = this.options;
-    const needed = signatures?.required('hold.release') ?? false;
+    const needed = signatures?.required(action) ?? false;
     if (command.signature === undefined) {
-      if (needed) throw invalid('signature', 'required', 'releasing a hold needs a signature here (hold.release): send signature {userId, password, meaning}', 'release command');
+      if (needed) throw invalid('signature', 'required', `${what} needs a signature here (${action}): send signature {userId, password, meaning}`, `${command.type} command`);
       return {};
     }
-    if (!signatures) throw conflict('signature', 'signaturesUnavailable', 'this release carries a signature, and this dispatch node has no signature service configured');
-    return { releaseSigner: await signatures.verify(store, 'hold.release', command.signature, command.supervisor) };
+    if (!signatures) throw conflict('signature', 'signaturesUnavailable', `this ${command.type} carries a signature, and this dispatch node has no signature service configured`);
+    return { signer: await signatures.verify(store, action, command.signature, command.supervisor) };
   }
 
   private apply(store: MesStore, sql: Statements, command: Command, context: CommandContext): CommandOutcome {
@@ -463,6 +469,8 @@ export class Dispatcher {
         return this.hold(store, sql, command);
       case 'release':
         return this.releaseHold(store, sql, command, context);
+      case 'dispose':
+        return this.dispose(store, sql, command, context);
       case 'resequence':
         return this.resequence(store, sql, command);
       case 'qualification.grant':
@@ -840,17 +848,55 @@ export class Dispatcher {
   private releaseHold(store: MesStore, sql: Statements, command: ReleaseCommand, context: CommandContext): CommandOutcome {
     const op = this.operation(store, sql, command);
     this.expectState(op, 'release', ['held']);
+    const open = this.openNonconformances(sql, op);
+    if (open.length > 0) {
+      throw conflict('operationKey', 'nonconformanceOpen', `${label(op)} has an open nonconformance on ${open.map((nc) => `${nc.checkId} (${nc.reason})`).join(', ')}: dispose of it first`);
+    }
     // A started operation comes back paused, so its operator resumes it deliberately.
     const state = op.resume_state === null ? 'queued' : 'paused';
     sql.setState.run(state, op.order_id, op.operation_key);
     sql.dispatchState.run(op.resume_state, op.pause_reason ?? (state === 'paused' ? 'held' : null), null, op.order_id, op.operation_key);
-    const signer = context.releaseSigner;
-    if (command.signature !== undefined && !signer) throw invalid('signature', 'verified', 'the release\'s signature was not verified: call prepare() before execute()', 'release command');
-    const payload: Record<string, unknown> = { commandId: command.commandId, reason: command.reason ?? 'released by supervisor' };
-    if (signer) Object.assign(payload, { signedBy: signer.printedName, meaning: signer.meaning });
-    const event = this.event(store, 'operation.released', command, op, op.workstation, payload);
-    const events = signer ? [event, (this.options.signatures as Signatures).bind(store, 'hold.release', signer, event)] : [event];
+    const events = this.signedEvent(store, 'hold.release', 'operation.released', command, context, op, { commandId: command.commandId, reason: command.reason ?? 'released by supervisor' });
     return this.outcome(command, op, state, events, op.workstation ? [op.workstation] : this.eligibleWorkstations(store, op));
+  }
+
+  /**
+   * The supervisor's disposition of the oldest open nonconformance of a check: use as is, rework,
+   * scrap or return to the supplier. It records the decision (quantities stay the operator's
+   * reports); a hold a nonconformance raised is released only after its disposition.
+   */
+  private dispose(store: MesStore, sql: Statements, command: DisposeCommand, context: CommandContext): CommandOutcome {
+    const op = this.operation(store, sql, command);
+    const nonconformance = this.openNonconformances(sql, op).find((nc) => nc.checkId === command.checkId);
+    if (!nonconformance) {
+      throw conflict('checkId', 'noOpenNonconformance', `${label(op)} has no open nonconformance on check '${command.checkId}'`);
+    }
+    const events = this.signedEvent(store, 'nonconformance.dispose', 'nonconformance.disposed', command, context, op, {
+      commandId: command.commandId, checkId: command.checkId, characteristic: nonconformance.characteristic, disposition: command.disposition,
+      reason: command.reason, raisedSeq: nonconformance.seq,
+    });
+    return this.outcome(command, op, op.state, events, op.workstation ? [op.workstation] : this.eligibleWorkstations(store, op));
+  }
+
+  /** The event of a signed supervisor action, and its signature bound to it where there is one. */
+  private signedEvent(
+    store: MesStore, action: 'hold.release' | 'nonconformance.dispose', type: string, command: ReleaseCommand | DisposeCommand,
+    context: CommandContext, op: OperationRow, payload: Record<string, unknown>,
+  ): StoredEvent[] {
+    const { signer } = context;
+    if (command.signature !== undefined && !signer) throw invalid('signature', 'verified', `the ${command.type}'s signature was not verified: call prepare() before execute()`, `${command.type} command`);
+    const event = this.event(store, type, command, op, op.workstation, signer ? { ...payload, signedBy: signer.printedName, meaning: signer.meaning } : payload);
+    return signer ? [event, (this.options.signatures as Signatures).bind(store, action, signer, event)] : [event];
+  }
+
+  /** The nonconformances of an operation that no disposition has closed yet, oldest first. */
+  private openNonconformances(sql: Statements, op: OperationRow): OpenNonconformance[] {
+    const rows = sql.nonconformances.all(op.order_id, op.operation_key) as { seq: number; type: string; payload: string }[];
+    const disposed = new Set(rows.filter((r) => r.type === 'nonconformance.disposed').map((r) => (JSON.parse(r.payload) as { raisedSeq: number }).raisedSeq));
+    return rows.filter((r) => r.type === 'nonconformance.raised' && !disposed.has(r.seq)).map((r) => {
+      const p = JSON.parse(r.payload) as { checkId: string; characteristic: string; reason: string };
+      return { seq: r.seq, checkId: p.checkId, characteristic: p.characteristic, reason: p.reason };
+    });
   }
 
   private resequence(store: MesStore, sql: Statements, command: ResequenceCommand): CommandOutcome {

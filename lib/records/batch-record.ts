@@ -245,8 +245,9 @@ export function buildBatchRecord(store: MesStore, orderId: string, context: Repo
         if (e.type === 'nonconformance.raised') {
           op.nonconformances.push({ ...from(e), checkId: str(p.checkId), characteristic: str(p.characteristic), value: typeof p.value === 'number' ? p.value : null, reason: String(p.reason ?? ''), dispositions: [] });
         } else if (e.type.startsWith('nonconformance.')) {
-          // The disposition of the latest nonconformance of the same check (or of the latest one).
-          const open = [...op.nonconformances].reverse().find((nc) => p.checkId === undefined || nc.checkId === p.checkId);
+          // The disposition of the nonconformance it names (raisedSeq), else of the latest one of the same check.
+          const open = op.nonconformances.find((nc) => nc.seq === p.raisedSeq)
+            ?? [...op.nonconformances].reverse().find((nc) => p.checkId === undefined || nc.checkId === p.checkId);
           open?.dispositions.push({ ...from(e), type: e.type, summary });
         }
     }

@@ -113,6 +113,7 @@ const DESCRIBE: Record<string, Describe> = {
   'counter.reset': (p) => `${text(p.counter)} counter reset from ${text(p.previousReading)} to ${text(p.reading)}, ${num(p.counted)} counted since`,
   'check.recorded': (p) => `check ${text(p.checkId)} ${text(p.characteristic)}${p.value !== undefined ? ` = ${text(p.value)}` : ''}${limitsOf(p.limits)}: ${p.passed === true ? 'pass' : 'FAIL'}`,
   'nonconformance.raised': (p) => `nonconformance on ${text(p.checkId)} ${text(p.characteristic)}: ${text(p.reason)}`,
+  'nonconformance.disposed': (p) => `nonconformance on ${text(p.checkId)} ${text(p.characteristic)} disposed: ${text(p.disposition)}: ${text(p.reason)}`,
   'operator.signed_on': () => 'operator signed on',
   'operator.signed_off': () => 'operator signed off',
   'material.consumed': (p) => `consumed ${num(p.quantity)} ${text(p.unit)} ${text(p.material)}${p.lot ? ` lot ${text(p.lot)}` : ''}${p.serial ? ` serial ${text(p.serial)}` : ''}${p.backflush === true ? ' (backflush)' : ''}`,

@@ -95,6 +95,7 @@ module.exports = {
     { name: 'an unknown command', role: 'operator', params: { workstation: 'WS-10' }, body: { command: 'explode', commandId: 'ct-2' }, status: 400 },
     { name: 'hold needs a supervisor', role: 'operator', params: { workstation: 'WS-10' }, body: { command: 'hold', commandId: 'ct-3', orderId: 'PO-SUB', operationKey: '0010', reason: 'x' }, status: 403 },
     { name: 'no token', role: null, params: { workstation: 'WS-10' }, body: { command: 'sign-on', commandId: 'ct-4', operator: 'ann' }, status: 401 },
+    { name: 'dispose where no nonconformance is open', role: 'supervisor', params: { workstation: 'WS-10' }, body: { command: 'dispose', commandId: 'ct-dispose-1', orderId: 'PO-SUB', operationKey: '0010', checkId: 'QC-D', disposition: 'scrap', reason: 'x' }, status: 409 },
     { name: 'scan-lot by a signed-on operator', role: 'operator', params: { workstation: 'WS-10' }, body: scan('ct-scan-1'), status: 200 },
     { name: 'the same scan again: the first answer', role: 'operator', params: { workstation: 'WS-10' }, body: scan('ct-scan-1'), status: 200 },
     { name: 'scan-lot by an operator not signed on', role: 'operator', params: { workstation: 'WS-10' }, body: { ...scan('ct-scan-2'), operator: 'zed' }, status: 409 },

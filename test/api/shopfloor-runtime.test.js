@@ -140,6 +140,54 @@ describe('shop-floor API in the real runtime', function () {
     assert.equal(release.body.events.at(-1).actor, 'sup-maria');
   });
 
+  it('signs a release with the demo signing account that npm start announces; the signature is bound to it', async () => {
+    const [, password] = /DEMO MODE: signing account demo-supervisor \(supervisor\), password (\S+) for this run/.exec(runtime.output()) ?? [];
+    assert.ok(password, 'the demo announces its signing account');
+    assert.equal((await command({ command: 'hold', commandId: id(), ...op, reason: 'gauge check' }, TOKENS.supervisor)).status, 200);
+    const wrong = await command({ command: 'release', commandId: id(), ...op, signature: { userId: 'demo-supervisor', password: 'guess', meaning: 'approved' } }, TOKENS.supervisor);
+    assert.deepEqual([wrong.status, wrong.body.errors[0].field, wrong.body.errors[0].rule], [400, 'signature.password', 'wrongPassword']);
+    const signed = await command({ command: 'release', commandId: id(), ...op, reason: 'gauge ok', signature: { userId: 'demo-supervisor', password, meaning: 'approved' } }, TOKENS.supervisor);
+    assert.equal(signed.status, 200, JSON.stringify(signed.body));
+    const [released, signature] = signed.body.events.slice(-2);
+    assert.deepEqual([released.type, released.payload.signedBy, signature.type, signature.payload.signedSeq, signature.payload.printedName], ['operation.released', 'Demo Supervisor', 'signature.recorded', released.seq, 'Demo Supervisor']);
+    assert.ok(!JSON.stringify(await allEvents()).includes(password), 'the password is in no event');
+  });
+
+  it('disposes of a nonconformance over HTTP (supervisor only); its hold is released after the disposition, not before', async () => {
+    const ncOrder = 'PO-API-NC';
+    const order = validOrder({
+      orderId: ncOrder,
+      operations: [{
+        key: '0010', sequence: 10, description: 'Turn', workCenter: 'WC-WS-20', plannedQuantity: { value: 10, unit: 'PCE' }, idealCycleTimeSeconds: 4,
+        qualityChecks: [{ id: 'QC-D', characteristic: 'diameter', type: 'variable', nominal: 40, lowerLimit: 39.95, upperLimit: 40.05, unit: 'mm', frequency: { kind: 'first-piece' } }],
+      }],
+      components: [],
+    });
+    assert.ok([200, 201].includes((await request('POST', '/mes/v1/orders', { token: TOKENS.integration, body: order })).status));
+    const nc = { orderId: ncOrder, operationKey: '0010' };
+    await until(async () => (await request('GET', '/mes/v1/workstations/WS-20/queue', { token: TOKENS.operator })).body.queue.some((q) => q.orderId === ncOrder), 'the order at WS-20');
+    for (const body of [{ command: 'sign-on', operator: 'op-carl' }, { command: 'start', operator: 'op-carl', ...nc }, { command: 'check', operator: 'op-carl', ...nc, checkId: 'QC-D', value: 40.3 }]) {
+      const res = await command({ ...body, commandId: id() }, TOKENS.operator, 'WS-20');
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+    }
+    const dispose = { command: 'dispose', ...nc, checkId: 'QC-D', disposition: 'scrap', reason: 'oversize, cannot be reworked' };
+    const early = await command({ command: 'release', commandId: id(), ...nc }, TOKENS.supervisor, 'WS-20');
+    assert.deepEqual([early.status, early.body.errors[0].field, early.body.errors[0].rule], [409, 'operationKey', 'nonconformanceOpen']);
+    const byOperator = await command({ ...dispose, commandId: id() }, TOKENS.operator, 'WS-20');
+    assert.deepEqual([byOperator.status, byOperator.body.errors[0].rule], [403, 'role']);
+    const badKind = await command({ ...dispose, commandId: id(), disposition: 'bin' }, TOKENS.supervisor, 'WS-20');
+    assert.deepEqual([badKind.status, badKind.body.errors[0].field, badKind.body.errors[0].rule], [400, 'disposition', 'enum']);
+    const done = await command({ ...dispose, commandId: id() }, TOKENS.supervisor, 'WS-20');
+    assert.equal(done.status, 200, JSON.stringify(done.body));
+    const disposed = done.body.events.at(-1);
+    assert.deepEqual([disposed.type, disposed.actor, disposed.payload.disposition, disposed.payload.via], ['nonconformance.disposed', 'supervisor', 'scrap', 'api:supervisor']);
+    const again = await command({ ...dispose, commandId: id() }, TOKENS.supervisor, 'WS-20');
+    assert.deepEqual([again.status, again.body.errors[0].rule], [409, 'noOpenNonconformance']);
+    const release = await command({ command: 'release', commandId: id(), ...nc, reason: 'scrapped, go on' }, TOKENS.supervisor, 'WS-20');
+    assert.equal(release.status, 200, JSON.stringify(release.body));
+    assert.equal(release.body.state, 'paused');
+  });
+
   it('filters the feed by type, type prefix and order', async () => {
     const started = await allEvents('&type=operation.started');
     assert.ok(started.length >= 1 && started.every((e) => e.type === 'operation.started'));

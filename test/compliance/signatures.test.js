@@ -132,6 +132,8 @@ describe('electronic signatures', function () {
     // The right password does not help while locked out, and the refusal says until when.
     await assert.rejects(signatures.verify(store, 'hold.release', sign()), (err) => err.errors[0].rule === 'lockedOut' && err.errors[0].field === 'signature.userId' && /2026-12-03T08:10:00.000Z/.test(err.message));
     assert.equal(listAccounts(store).find((a) => a.userId === 'sup-bo').lockedUntil, '2026-12-03T08:10:00.000Z');
+    const attempt = store.readEvents(0, 100, ['signature.failed']).at(-1);
+    assert.deepEqual([attempt.actor, attempt.payload.rule, attempt.payload.lockedUntil], ['sup-bo', 'lockedOut', '2026-12-03T08:10:00.000Z'], 'an attempt while locked out is logged, the lock-out not extended');
     clock = new Date('2026-12-03T08:10:01Z');
     await signatures.verify(store, 'hold.release', sign());
     for (let i = 0; i < 3; i += 1) await refused(signatures.verify(store, 'hold.release', sign({ password: `wrong ${i}` })), 'signature.password', 'wrongPassword');

@@ -239,6 +239,7 @@ describe('dispatch machine counts', () => {
       assert.deepEqual(held.events.map((e) => [e.type, e.payload.rule, e.payload.good]), [['quantity.refused', 'stateTransition', 1]]);
       assert.match(held.events[0].payload.message, /it is held/);
       assert.equal(opRow(store).good_quantity, 1);
+      await d.run('dispose', { checkId: 'QC-V', disposition: 'use-as-is', reason: 'part re-measured' });
       await d.run('release', { reason: 'part re-measured' });
       await d.run('resume');
       await d.signal({ time: after(1), good: 3, reject: 0 });

@@ -316,6 +316,9 @@ describe('dispatch core', () => {
       assert.deepEqual(out.events[1].payload, { checkId: 'QC-D', characteristic: 'diameter', value: 40.2, reason: 'diameter 40.2 mm outside 39.95..40.05', shift: '2026-11-25/early' });
       assert.equal(opRow(store).state, 'held');
       await refusedWith(d.run('complete', { final: true }), 'stateTransition');
+      // The hold a nonconformance raised is released after its disposition, not before.
+      await refusedWith(d.run('release', { reason: 'tool replaced' }), 'nonconformanceOpen');
+      await d.run('dispose', { checkId: 'QC-D', disposition: 'rework', reason: 'turn again to size' });
       await d.run('release', { reason: 'tool replaced' });
       await d.run('resume');
       assert.deepEqual(d.snapshot('WS-T1').current[0].dueChecks.map((c) => c.checkId), ['QC-D', 'QC-V']);

@@ -213,6 +213,15 @@ describe('mes-dispatch node', function () {
     nodes.dispatch.receive(command('start', { operator: 'op-ghost' }));
     err = await caught;
     assert.match(err.error.message, /not signed on at workstation WS-T1 \[rule: operatorNotSignedOn\]/);
+    const dispose = (disposition) => ({ topic: 'dispose', payload: { commandId: `node-dispose-${disposition}`, eventTime: '2026-11-25T08:00:00Z', orderId: 'PO-1000', operationKey: '0010', supervisor: 'sup-bo', checkId: 'QC-D', disposition, reason: 'x' } });
+    caught = next(nodes.caught);
+    nodes.dispatch.receive(dispose('bin it'));
+    err = await caught;
+    assert.match(err.error.message, /disposition: .*\[rule: enum\]/);
+    caught = next(nodes.caught);
+    nodes.dispatch.receive(dispose('scrap'));
+    err = await caught;
+    assert.match(err.error.message, /checkId: .*no open nonconformance on check 'QC-D' \[rule: noOpenNonconformance\]/);
     assert.equal(replies.length, 0);
     assert.deepEqual(events.filter((m) => m.topic !== 'operation.queued'), []);
 

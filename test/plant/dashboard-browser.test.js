@@ -322,15 +322,25 @@ describe('dashboards in headless chromium', function () {
     await page.getByText('Newest violations').waitFor();
     await page.locator('#nrdb-ui-widget-ui-quality-violations').getByText('one point beyond 3σ').waitFor({ timeout: 30000 });
     await page.screenshot({ path: path.join(ARTIFACTS, 'quality.png'), fullPage: true });
-    // a limits change is signed; the shipped flows configure no signature service, so it is refused
-    // (409 signaturesUnavailable) and the limits stay as they are
+    // a limits change is signed (always): the signer enters user id and password again. A wrong
+    // password is refused and the limits stay; the demo's signing account changes them.
+    const [, password] = /signing account demo-supervisor \(supervisor\), password (\S+)/.exec(runtime.output()) ?? [];
+    assert.ok(password, 'the demo announces its signing account');
     const form = page.locator('#nrdb-ui-widget-ui-quality-limits-form');
-    for (const [label, value] of [['Characteristic', 'bore diameter'], ['Workstation', 'WS-50'], ['From subgroup', '1'], ['To subgroup', '20'], ['Reason', 'new gauge'], ['User id', 'anna'], ['Password', 'anna-secret']]) {
-      await form.getByLabel(label).fill(value);
-    }
-    await form.getByRole('button', { name: 'sign and change' }).click();
-    await page.locator('#nrdb-ui-widget-ui-quality-limits-result').getByText(/signaturesUnavailable/).waitFor({ timeout: 20000 });
+    const result = page.locator('#nrdb-ui-widget-ui-quality-limits-result');
+    const change = async (secret) => {
+      for (const [label, value] of [['Characteristic', 'bore diameter'], ['Workstation', 'WS-50'], ['From subgroup', '1'], ['To subgroup', '20'], ['Reason', 'new gauge'], ['User id', 'demo-supervisor'], ['Password', secret]]) {
+        await form.getByLabel(label).fill(value);
+      }
+      await form.getByRole('button', { name: 'sign and change' }).click();
+    };
+    await change('not-the-password');
+    await result.getByText(/wrongPassword/).waitFor({ timeout: 20000 });
     assert.match(await chart.locator('.mes-spc-limits').innerText(), /limits v1/);
+    await change(password);
+    await result.getByText(/limits v2 set by demo-supervisor/).waitFor({ timeout: 20000 });
+    await chart.locator('.mes-spc-limits').getByText(/limits v2/).waitFor({ timeout: 30000 });
+    assert.equal(await form.getByLabel('Password').inputValue(), '', 'the form keeps no password');
     await page.context().close();
   });
 

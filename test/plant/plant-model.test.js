@@ -181,6 +181,7 @@ describe('plant mode without an ERP URL', function () {
   it('says so at start and runs no demo part', () => {
     assert.match(runtime.output(), /PLANT MODE/);
     assert.match(runtime.output(), /MES_ERP_URL is not set, so actuals wait/);
+    assert.doesNotMatch(runtime.output(), /signing account demo-supervisor/, 'a plant has only the signing accounts it made');
   });
 
   it('keeps the actuals waiting, then delivers each once when the URL is set and deployed', async () => {

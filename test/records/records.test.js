@@ -44,6 +44,7 @@ async function scriptedOrder(store) {
   await d.run('check', { checkId: 'QC-V', passed: true });
   await d.run('report', { goodQuantity: 10, scrapQuantity: 1, scrapReason: '=HYPERLINK("http://evil")' });
   await d.run('check', { checkId: 'QC-D', value: 40.2 });
+  await d.run('dispose', { checkId: 'QC-D', disposition: 'rework', reason: 'turned again to size' });
   const released = await d.run('release', { reason: 'tool replaced' });
   await store.transact((s) => s.appendEvent(signatureFor(released.events[0])));
   await d.run('resume');
@@ -218,6 +219,8 @@ describe('records: the audit trail and the batch record', () => {
       assert.deepEqual(turn.checks.map((c) => [c.checkId, c.value, c.passed]), [['QC-V', null, true], ['QC-D', 40.2, false], ['QC-D', 40.01, true], ['QC-D', 39.99, true]]);
       assert.deepEqual(turn.checks[1].limits, { lower: 39.95, upper: 40.05, nominal: 40, unit: 'mm' });
       assert.equal(turn.nonconformances.length, 1);
+      assert.deepEqual(turn.nonconformances[0].dispositions.map((x) => [x.type, x.actor, x.summary]),
+        [['nonconformance.disposed', 'sup-bo', 'nonconformance on QC-D diameter disposed: rework: turned again to size']]);
       assert.deepEqual(turn.holds.map((h) => [h.type, h.actor]), [['held', 'op-anna'], ['released', 'sup-bo']]);
       assert.deepEqual(turn.consumed.map((c) => [c.lot, c.quantity, c.unit]), [['BAR-7', 5, 'KG']]);
       assert.deepEqual(assy.produced.map((p) => [p.lot, p.quantity]), [['FG-LOT-1', 18]]);

@@ -34,7 +34,7 @@ function createDispatch(store, options = {}) {
       counter += 1;
       clock += 60000;
       const base = type.startsWith('qualification.') ? {}
-        : ['hold', 'release', 'resequence'].includes(type) ? supervisorDefaults
+        : ['hold', 'release', 'dispose', 'resequence'].includes(type) ? supervisorDefaults
         : ['sign-on', 'sign-off'].includes(type) ? { workstation: defaults.workstation, operator: defaults.operator } : defaults;
       return { commandId: `cmd-${counter}`, eventTime: new Date(clock).toISOString(), ...base, ...payload };
     },

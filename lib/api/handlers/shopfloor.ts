@@ -1,4 +1,4 @@
-import { parseCommand, type Command, type CommandOutcome, type WorkstationSnapshot } from '../../dispatch';
+import { parseCommand, takesWorkstation, type Command, type CommandOutcome, type WorkstationSnapshot } from '../../dispatch';
 import { parseGenealogyInput, type ConsumeCommand, type IdentifiedOutcome } from '../../genealogy';
 import { createAjv, validateOrThrow } from '../../util/json-schema';
 import type { PlantModel } from '../../plant';
@@ -64,8 +64,8 @@ function commandOf(ctx: ShopfloorContext, call: ApiCall, workstation: string): C
     eventTime: fields.eventTime ?? new Date(ctx.now()).toISOString(),
     via: `api:${call.principal.subject}`,
   };
-  // hold and release name an operation, not a workstation; every other command runs at the path's.
-  if (type !== 'hold' && type !== 'release') payload.workstation = workstation;
+  // hold, release and dispose name an operation, not a workstation; every other command runs at the path's.
+  if (takesWorkstation(type as string)) payload.workstation = workstation;
   if (supervisorCommand) payload.supervisor ??= call.principal.subject;
   return parseCommand(type as string, payload);
 }
