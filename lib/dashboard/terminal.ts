@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import genealogyCommandSchema from '../../schemas/genealogy-command.schema.json';
 import { EXPIRING_QUERY_TOPIC } from '../compliance';
-import { isCommandType } from '../dispatch/commands';
+import { SUPERVISOR_COMMANDS, isCommandType } from '../dispatch/commands';
 import type { CurrentOperation, DueCheck, QueueEntry, WorkstationSnapshot } from '../dispatch/engine';
 import type { ReasonNode } from '../oee/types';
 import type { ReasonKind, Workstation } from '../plant';
@@ -216,6 +216,9 @@ export class OperatorTerminal {
     // Supervisor commands (qualifications) and queries answered on the same output are not the page's either.
     if (!fromDashboard && isObject(msg.payload) && ((isCommandType(topic) && typeof msg.payload.command === 'string')
       || (topic === EXPIRING_QUERY_TOPIC && Array.isArray(msg.payload.qualifications)))) return { messages: [] };
+    // Nor the answers to what the supervisor page sent (a release, say): they come from a dashboard
+    // too, but the operator page sends no supervisor command, and ignoring one acts on nothing.
+    if (fromDashboard && (SUPERVISOR_COMMANDS as readonly string[]).includes(topic) && isObject(msg.payload) && typeof msg.payload.command === 'string') return { messages: [] };
     if (topic !== '$pageview' && topic !== 'workstation' && topic !== 'badge' && !(TERMINAL_ACTIONS as readonly string[]).includes(topic)) {
       return {
         messages: [],
@@ -460,6 +463,8 @@ export class OperatorTerminal {
     const error = isObject(msg.error) ? msg.error : { message: String(msg.error) };
     const source = isObject(error.source) ? error.source.id : undefined;
     if (this.options.ownErrorSource !== undefined && source === this.options.ownErrorSource) return [];
+    // A refusal of what another page sent (the supervisor page's release, say) is that page's to show.
+    if (!isObject(msg.operatorCommand)) return [];
     const connection = this.servedConnection(msg);
     return connection ? [this.notify(connection, `Refused: ${String(error.message)}`)] : [];
   }

@@ -322,6 +322,22 @@ describe('operator terminal (lib/dashboard/terminal)', () => {
     assert.equal(send({ topic: 'sign-on', payload: {}, _client: { socketId: 'x' } }).refusal.errors[0].rule, 'dashboardConnection');
   });
 
+  it('leaves alone the answers to what the supervisor page sent, which come from a dashboard too', () => {
+    const { send } = createTerminal();
+    // the supervisor page's connection, which the terminal sees as every page's (its page views)
+    const supervisor = sealedClient('socket-supervisor', { user: 'anna' });
+    send({ topic: '$pageview', payload: { page: { path: '/supervisor' }, query: {} }, _client: supervisor });
+    // mes-dispatch answers the supervisor page's release on the same output, with that page's _client
+    const out = send({ topic: 'release', payload: { commandId: 'supervisor-1', command: 'release', duplicate: false, orderId: 'PO-1', operationKey: '0010', state: 'queued', events: [] }, _client: supervisor, supervisorForm: 'holds' });
+    assert.equal(out.refusal, undefined);
+    assert.deepEqual(TERMINAL_OUTPUTS.flatMap((name) => out[name]), []);
+    // and their refusals, which the Catch node of dispatch sends here too, are that page's to show
+    const refused = send({ topic: 'release', payload: {}, _client: supervisor, supervisorForm: 'holds', error: { message: 'invalid release command: signature: … [rule: required]', source: { id: 'dispatch-node' } } });
+    assert.deepEqual(TERMINAL_OUTPUTS.flatMap((name) => refused[name]), []);
+    // an operator command's topic from a browser is still the terminal's to check
+    assert.equal(send({ topic: 'start', payload: { command: 'start' }, _client: { socketId: 'x' } }).refusal.errors[0].rule, 'dashboardConnection');
+  });
+
   it('groups messages by output, in port order', () => {
     const grouped = byOutput([{ output: 'notification', msg: { payload: 'a' } }, { output: 'dispatch', msg: { payload: 'b' } }]);
     assert.equal(grouped.length, 9);

@@ -8,9 +8,13 @@ const { startRuntime, freePort, repoRoot, adminUrl } = require('../support/runti
 const { waitFor, seedWithEarlyStop } = require('../support/plant');
 const { deployWith, plantOf, ALWAYS_PLANNED_SHIFTS } = require('../support/flows');
 const { launchChromium } = require('../support/browser');
+const { execFileSync } = require('node:child_process');
 
 const ARTIFACTS = path.join(repoRoot, 'test-artifacts');
 const TOKEN = 'browser-test-token';
+const SUPERVISOR_TOKEN = 'browser-test-supervisor-token';
+// the signing account's password: entered on the page, and to be found nowhere afterwards
+const SIGNING_PASSWORD = 'lena-signs-4711';
 
 
 describe('dashboards in headless chromium', function () {
@@ -23,6 +27,7 @@ describe('dashboards in headless chromium', function () {
     runtime = await startRuntime({
       env: {
         MES_API_TOKEN: TOKEN,
+        MES_SUPERVISOR_TOKEN: SUPERVISOR_TOKEN,
         MES_PLC_SIM: 'on',
         MES_OPCUA_ENDPOINT: `opc.tcp://127.0.0.1:${await freePort()}/mes/plc`,
         MES_MQTT_BROKER: 'on',
@@ -47,6 +52,8 @@ describe('dashboards in headless chromium', function () {
         plant.workstations.push({ id: 'WS-40', name: 'Packing', area: 'assembly', line: 'line-1', workCenters: ['WC-WS-40'], signalSource: 'none', counting: 'manual' });
         // and a fifth for the quality page's test, whose checks need an operation of their own
         plant.workstations.push({ id: 'WS-50', name: 'Gauging', area: 'assembly', line: 'line-1', workCenters: ['WC-WS-50'], signalSource: 'none', counting: 'manual' });
+        // releasing a hold is signed here (the supervisor page's test)
+        flows.find((n) => n.id === 'mes-signatures-main').actions.push('hold.release');
       },
     });
     browser = await launchChromium();
@@ -335,6 +342,91 @@ describe('dashboards in headless chromium', function () {
     await chart.locator('.mes-spc-limits').getByText(/limits v2/).waitFor({ timeout: 30000 });
     assert.equal(await form.getByLabel('Password').inputValue(), '', 'the form keeps no password');
     await page.context().close();
+  });
+
+  it('releases a hold on the supervisor page only with a valid signature, bound to the release', async () => {
+    const order = {
+      orderId: 'PO-SIGN-1', plant: 'demo-site', material: 'FG-100', quantity: { value: 5, unit: 'PCE' },
+      scheduledStart: '2026-01-01T06:00:00Z', scheduledEnd: '2026-01-01T14:00:00Z', priority: 1,
+      operations: [{ key: '0010', sequence: 10, description: 'Pack', workCenter: 'WC-WS-40', plannedQuantity: { value: 5, unit: 'PCE' } }],
+    };
+    const created = await fetch(`${runtime.url}/mes/v1/orders`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(order) });
+    assert.equal(created.status, 201, await created.text());
+    // held over the shop-floor API by a supervisor, once dispatch has queued the operation
+    const hold = () => fetch(`${runtime.url}/mes/v1/workstations/WS-40/commands`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${SUPERVISOR_TOKEN}` },
+      body: JSON.stringify({ command: 'hold', commandId: 'sign-browser-hold', orderId: 'PO-SIGN-1', operationKey: '0010', reason: 'gauge out of calibration' }),
+    });
+    await waitFor(async () => (await hold()).status === 200, 'the hold of PO-SIGN-1');
+    // a signing account with the supervisor role, in the store the runtime uses
+    execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'accounts.js'), runtime.env.MES_DB, 'add', 'lena', 'Lena Berg', 'supervisor'],
+      { env: { ...process.env, MES_ACCOUNT_PASSWORD: SIGNING_PASSWORD }, stdio: 'pipe' });
+    const db = new (require('better-sqlite3'))(runtime.env.MES_DB, { readonly: true });
+    const state = () => db.prepare("SELECT state FROM operations WHERE order_id = 'PO-SIGN-1' AND operation_key = '0010'").get().state;
+    try {
+      const page = await openPage('supervisor');
+      const holds = page.locator('#nrdb-ui-widget-ui-supervisor-holds');
+      const row = holds.locator('tr', { hasText: 'PO-SIGN-1' });
+      await row.getByText('gauge out of calibration').waitFor({ timeout: 30000 });
+      const dialog = page.locator('.mes-sign-dialog');
+      const release = async (fields) => {
+        await row.getByRole('button', { name: 'Release' }).click();
+        await dialog.waitFor();
+        assert.equal(await dialog.getByLabel('Password').inputValue(), '', 'the password field is empty at every opening');
+        for (const [label, value] of Object.entries(fields)) await dialog.getByLabel(label).fill(value);
+      };
+      const submit = () => dialog.getByRole('button', { name: 'sign and release' }).click();
+      const answer = holds.locator('.mes-answer');
+
+      // hold.release needs a signature here: refused, naming the field and the rule, still held
+      await release({ Reason: 'gauge recalibrated' });
+      await submit();
+      await answer.getByText(/Refused: .*signature: releasing a hold needs a signature.*\[rule: required\]/).waitFor({ timeout: 20000 });
+      assert.equal(state(), 'held');
+
+      await release({ Reason: 'gauge recalibrated', 'User id': 'lena', Password: 'not-her-password' });
+      await submit();
+      await answer.getByText(/Refused: .*signature\.password: .*\[rule: wrongPassword\]/).waitFor({ timeout: 20000 });
+      assert.equal(state(), 'held');
+      await row.waitFor();
+
+      await release({ Reason: 'gauge recalibrated', 'User id': 'lena', Password: SIGNING_PASSWORD });
+      await dialog.getByRole('radio', { name: 'reviewed' }).check();
+      await page.screenshot({ path: path.join(ARTIFACTS, 'supervisor-signing.png') });
+      await submit();
+      await answer.getByText('release PO-SIGN-1 / 0010: queued, signed by Lena Berg (reviewed)').waitFor({ timeout: 20000 });
+      await row.waitFor({ state: 'detached', timeout: 20000 });
+      assert.equal(state(), 'queued');
+      await page.context().close();
+
+      // the release names the dashboard user as supervisor; the signature follows it, bound to it
+      const events = db.prepare("SELECT seq, event_id AS eventId, type, actor, payload FROM events WHERE order_id = 'PO-SIGN-1' ORDER BY seq").all()
+        .map((e) => ({ ...e, payload: JSON.parse(e.payload) }));
+      const released = events.findIndex((e) => e.type === 'operation.released');
+      assert.ok(released >= 0, JSON.stringify(events.map((e) => e.type)));
+      assert.equal(events.filter((e) => e.type === 'operation.released').length, 1, 'released once');
+      assert.equal(events[released].actor, 'anna');
+      assert.equal(events[released].payload.reason, 'gauge recalibrated');
+      assert.deepEqual([events[released].payload.signedBy, events[released].payload.meaning], ['Lena Berg', 'reviewed']);
+      const signature = events[released + 1];
+      assert.equal(signature.type, 'signature.recorded');
+      assert.equal(signature.actor, 'lena');
+      assert.deepEqual(
+        { action: signature.payload.action, printedName: signature.payload.printedName, meaning: signature.payload.meaning, signedEventId: signature.payload.signedEventId, signedSeq: signature.payload.signedSeq },
+        { action: 'hold.release', printedName: 'Lena Berg', meaning: 'reviewed', signedEventId: events[released].eventId, signedSeq: events[released].seq },
+      );
+      const failed = db.prepare("SELECT payload FROM events WHERE type = 'signature.failed'").all().map((e) => JSON.parse(e.payload));
+      assert.ok(failed.some((f) => f.userId === 'lena' && f.rule === 'wrongPassword'), 'the wrong password is logged as a failed attempt');
+      // neither password is in the event log, nor in what the runtime printed (the refusals' log)
+      for (const password of [SIGNING_PASSWORD, 'not-her-password']) {
+        assert.equal(db.prepare('SELECT count(*) AS n FROM events WHERE payload LIKE ? OR actor LIKE ?').get(`%${password}%`, `%${password}%`).n, 0, password);
+        assert.ok(!runtime.output().includes(password), `${password} in the runtime's output`);
+      }
+      // the operator page's node takes the supervisor page's answers for none of its business
+      assert.doesNotMatch(runtime.output(), /'release' is not an operator terminal input/);
+    } finally {
+      db.close();
+    }
   });
 
   it('shows the trace page', async () => {
