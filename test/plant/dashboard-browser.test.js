@@ -76,6 +76,21 @@ describe('dashboards in headless chromium', function () {
     openPages.clear();
   });
 
+  /**
+   * Picks an option of a dropdown the way a user does: opens it, and opens it again if the menu
+   * came up before its options had arrived (a menu opened on an empty list stays empty).
+   */
+  async function choose(page, field, option) {
+    const item = page.getByRole('option', { name: option });
+    await waitFor(async () => {
+      await field.click({ force: true });
+      if (await item.waitFor({ timeout: 3000 }).then(() => true, () => false)) return true;
+      await page.keyboard.press('Escape');
+      return false;
+    }, `the option ${option}`, 30000);
+    await item.click();
+  }
+
   async function openPage(pagePath, user = 'anna', password = 'anna-secret') {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, httpCredentials: { username: user, password, send: 'always' } });
     const page = await context.newPage();
@@ -152,8 +167,7 @@ describe('dashboards in headless chromium', function () {
     const report = page.locator('#nrdb-ui-widget-ui-operator-report');
     await report.getByLabel('Good').fill('8');
     await report.getByLabel('Scrap', { exact: true }).fill('1');
-    await report.getByLabel('Scrap reason').click({ force: true });
-    await page.getByRole('option', { name: 'Surface damage' }).click();
+    await choose(page, report.getByLabel('Scrap reason'), 'Surface damage');
     await report.getByRole('button', { name: 'submit' }).click();
     // WS-10's simulated machine counts too (booked before each report and the completion), so
     // the operation may hold more good units than the operator's 8; they are checked below.
@@ -231,8 +245,7 @@ describe('dashboards in headless chromium', function () {
     stops.close();
     const page = await openPage('operator?workstation=WS-10');
     const form = page.locator('#nrdb-ui-widget-ui-operator-downtime');
-    await form.getByLabel('Reason of the last stop').click({ force: true });
-    await page.getByRole('option', { name: 'Mechanical › Jam' }).click();
+    await choose(page, form.getByLabel('Reason of the last stop'), 'Mechanical › Jam');
     await form.getByRole('button', { name: 'submit' }).click();
     await page.getByText('stop classified: mechanical/jam').waitFor({ timeout: 20000 });
     await page.screenshot({ path: path.join(ARTIFACTS, 'operator-downtime.png'), fullPage: true });
@@ -424,6 +437,67 @@ describe('dashboards in headless chromium', function () {
       }
       // the operator page's node takes the supervisor page's answers for none of its business
       assert.doesNotMatch(runtime.output(), /'release' is not an operator terminal input/);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('disposes of a nonconformance on the supervisor page with a signature; only then is its hold released', async () => {
+    const order = {
+      orderId: 'PO-NC-1', plant: 'demo-site', material: 'FG-100', quantity: { value: 5, unit: 'PCE' },
+      scheduledStart: '2026-01-01T06:00:00Z', scheduledEnd: '2026-01-01T14:00:00Z', priority: 1,
+      operations: [{ key: '0010', sequence: 10, description: 'Pack', workCenter: 'WC-WS-40', plannedQuantity: { value: 5, unit: 'PCE' },
+        qualityChecks: [{ id: 'QC-W', characteristic: 'weight', type: 'variable', nominal: 5, lowerLimit: 4.9, upperLimit: 5.1, unit: 'kg', frequency: { kind: 'first-piece' } }] }],
+    };
+    const post = (url, body, token = TOKEN) => fetch(`${runtime.url}${url}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+    assert.equal((await post('/mes/v1/orders', order)).status, 201);
+    const ws40 = (body) => post('/mes/v1/workstations/WS-40/commands', { operator: 'op-nc', ...body });
+    await waitFor(async () => (await ws40({ command: 'sign-on', commandId: 'nc-browser-sign-on' })).status === 200, 'sign-on at WS-40');
+    // WS-40 still runs the order of an earlier test: a supervisor holds it, so the workstation is free.
+    const held = await post('/mes/v1/workstations/WS-40/commands', { command: 'hold', commandId: 'nc-browser-hold-other', orderId: 'PO-BROWSER-40', operationKey: '0010', reason: 'make room' }, SUPERVISOR_TOKEN);
+    assert.ok([200, 404, 409].includes(held.status), await held.text());
+    let refusal = '';
+    await waitFor(async () => {
+      const res = await ws40({ command: 'start', commandId: 'nc-browser-start', orderId: 'PO-NC-1', operationKey: '0010' });
+      if (res.status !== 200) refusal = await res.text();
+      return res.status === 200;
+    }, 'PO-NC-1 queued at WS-40').catch((err) => { throw new Error(`${err.message}: ${refusal}`); });
+    assert.equal((await ws40({ command: 'check', commandId: 'nc-browser-check', orderId: 'PO-NC-1', operationKey: '0010', checkId: 'QC-W', value: 5.4 })).status, 200);
+    const [, password] = /signing account demo-supervisor \(supervisor\), password (\S+)/.exec(runtime.output()) ?? [];
+    assert.ok(password, 'the demo announces its signing account');
+    const db = new (require('better-sqlite3'))(runtime.env.MES_DB, { readonly: true });
+    try {
+      const page = await openPage('supervisor');
+      // the hold a nonconformance raised is not released before its disposition
+      const holdRow = page.locator('#nrdb-ui-widget-ui-supervisor-holds tr', { hasText: 'PO-NC-1' });
+      await holdRow.waitFor({ timeout: 30000 });
+      await holdRow.getByRole('button', { name: 'Release' }).click();
+      const dialog = page.locator('.mes-sign-dialog');
+      for (const [label, value] of [['Reason', 'weighed again'], ['User id', 'demo-supervisor'], ['Password', password]]) await dialog.getByLabel(label).fill(value);
+      await dialog.getByRole('button', { name: 'sign and release' }).click();
+      await page.locator('#nrdb-ui-widget-ui-supervisor-holds .mes-answer').getByText(/Refused: .*\[rule: nonconformanceOpen\]/).waitFor({ timeout: 20000 });
+
+      const ncs = page.locator('#nrdb-ui-widget-ui-supervisor-nonconformances');
+      const row = ncs.locator('tr', { hasText: 'PO-NC-1' });
+      await row.getByText('weight 5.4 kg outside 4.9..5.1').waitFor({ timeout: 30000 });
+      await row.getByRole('button', { name: 'Dispose' }).click();
+      await dialog.getByRole('radio', { name: 'scrap' }).check();
+      for (const [label, value] of [['Reason', 'overweight, cannot be reworked'], ['User id', 'demo-supervisor'], ['Password', password]]) await dialog.getByLabel(label).fill(value);
+      await dialog.getByRole('button', { name: 'sign and dispose' }).click();
+      await ncs.locator('.mes-answer').getByText('dispose PO-NC-1 / 0010 QC-W as scrap: held, signed by Demo Supervisor (approved)').waitFor({ timeout: 20000 });
+      await row.waitFor({ state: 'detached', timeout: 20000 });
+      await page.context().close();
+
+      const events = db.prepare("SELECT seq, event_id AS eventId, type, actor, payload FROM events WHERE order_id = 'PO-NC-1' ORDER BY seq").all().map((e) => ({ ...e, payload: JSON.parse(e.payload) }));
+      const raised = events.find((e) => e.type === 'nonconformance.raised');
+      const at = events.findIndex((e) => e.type === 'nonconformance.disposed');
+      const disposed = events[at];
+      assert.deepEqual([disposed.actor, disposed.payload.disposition, disposed.payload.raisedSeq, disposed.payload.signedBy], ['anna', 'scrap', raised.seq, 'Demo Supervisor']);
+      assert.deepEqual([events[at + 1].type, events[at + 1].payload.action, events[at + 1].payload.signedSeq], ['signature.recorded', 'nonconformance.dispose', disposed.seq]);
+      assert.equal(db.prepare('SELECT count(*) AS n FROM events WHERE payload LIKE ?').get(`%${password}%`).n, 0, 'the password is in no event');
+      // now the release goes through
+      const release = await post('/mes/v1/workstations/WS-40/commands', { command: 'release', commandId: 'nc-browser-release', orderId: 'PO-NC-1', operationKey: '0010', reason: 'scrapped, go on', signature: { userId: 'demo-supervisor', password, meaning: 'approved' } }, SUPERVISOR_TOKEN);
+      assert.equal(release.status, 200, await release.text());
     } finally {
       db.close();
     }
