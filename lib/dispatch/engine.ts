@@ -15,7 +15,8 @@ import { shiftAt, type PlantModel, type Workstation } from '../plant';
 import type { CounterSignal } from './signals';
 import {
   DEFAULT_NOTICE_DAYS, applyQualificationCommand, expiringQualifications, missingSkills, requiredSkillsOf, unqualifiedError,
-  type ExpiringQualification, type QualificationCommand, type Signatures, type VerifiedSigner,
+  type ExpiringQualification, type QualificationCommand, type Signatures, type Signing, type VerifiedSigner,
+  appendSigned, requireSigning, verifySent, withoutPassword as signatureWithoutPassword,
 } from '../compliance';
 
 export interface DispatchOptions {
@@ -37,8 +38,8 @@ export interface DispatchOptions {
 /** What `prepare` checked before the transaction: the signers, verified just now. */
 export interface CommandContext {
   overrideSigner?: VerifiedSigner;
-  /** The signer of a release (`hold.release`) or a disposition (`nonconformance.dispose`). */
-  signer?: VerifiedSigner;
+  /** The verified signature of a release (`hold.release`) or a disposition (`nonconformance.dispose`). */
+  signing?: Signing;
   /**
    * What a repeat of the command id must match, when not the whole command: over HTTP the body
    * as the client sent it, so a retry without an eventTime (the server fills one) is a repeat.
@@ -275,12 +276,6 @@ type OperationRefFields = { orderId: string; operationKey: string };
 
 const label = (op: OperationRow) => `operation ${op.order_id}/${op.operation_key}`;
 
-/** A signature with its password left out (what a fingerprint may keep). */
-function signatureWithoutPassword(signature: unknown): unknown {
-  if (!signature || typeof signature !== 'object') return signature;
-  return Object.fromEntries(Object.entries(signature).filter(([key]) => key !== 'password'));
-}
-
 /** A command body with the password of any signature (its own, an override's) left out. */
 function withoutPassword(body: object): object {
   const { override, signature } = body as { override?: { signature?: unknown }; signature?: unknown };
@@ -439,13 +434,9 @@ export class Dispatcher {
    */
   private async prepareSigned(store: MesStore, action: 'hold.release' | 'nonconformance.dispose', command: ReleaseCommand | DisposeCommand, what: string): Promise<CommandContext> {
     const { signatures } = this.options;
-    const needed = signatures?.required(action) ?? false;
-    if (command.signature === undefined) {
-      if (needed) throw invalid('signature', 'required', `${what} needs a signature here (${action}): send signature {userId, password, meaning}`, `${command.type} command`);
-      return {};
-    }
-    if (!signatures) throw conflict('signature', 'signaturesUnavailable', `this ${command.type} carries a signature, and this dispatch node has no signature service configured`);
-    return { signer: await signatures.verify(store, action, command.signature, command.supervisor) };
+    const signing = await verifySent(store, signatures, action, command.signature, command.supervisor, 'this dispatch node');
+    requireSigning(signatures, action, signing, what, `${command.type} command`);
+    return { signing };
   }
 
   private apply(store: MesStore, sql: Statements, command: Command, context: CommandContext): CommandOutcome {
@@ -566,11 +557,15 @@ export class Dispatcher {
 
   /** Appends an event of a command or a machine counter: its event time, its actor, and the shift it happened in. */
   private event(store: MesStore, type: string, origin: EventOrigin, op: Pick<OperationRow, 'order_id' | 'operation_key'> | undefined, workstation: string | null, payload: object): StoredEvent {
-    return store.appendEvent({
+    return store.appendEvent(this.eventInput(type, origin, op, workstation, payload));
+  }
+
+  private eventInput(type: string, origin: EventOrigin, op: Pick<OperationRow, 'order_id' | 'operation_key'> | undefined, workstation: string | null, payload: object) {
+    return {
       type, eventTime: origin.eventTime, orderId: op?.order_id ?? null, operationKey: op?.operation_key ?? null,
       workstation, actor: 'operator' in origin ? origin.operator : 'supervisor' in origin ? origin.supervisor : `machine:${origin.machine}`,
-      payload: { ...payload, ...(origin.via ? { via: origin.via } : {}), shift: shiftAt(this.plant, origin.eventTime) },
-    });
+      payload: { ...payload, ...(origin.via ? { via: origin.via } : {}), shift: shiftAt(this.plant, origin.eventTime) } as Record<string, unknown>,
+    };
   }
 
   private sign(store: MesStore, sql: Statements, command: SignCommand): CommandOutcome {
@@ -883,10 +878,9 @@ export class Dispatcher {
     store: MesStore, action: 'hold.release' | 'nonconformance.dispose', type: string, command: ReleaseCommand | DisposeCommand,
     context: CommandContext, op: OperationRow, payload: Record<string, unknown>,
   ): StoredEvent[] {
-    const { signer } = context;
-    if (command.signature !== undefined && !signer) throw invalid('signature', 'verified', `the ${command.type}'s signature was not verified: call prepare() before execute()`, `${command.type} command`);
-    const event = this.event(store, type, command, op, op.workstation, signer ? { ...payload, signedBy: signer.printedName, meaning: signer.meaning } : payload);
-    return signer ? [event, (this.options.signatures as Signatures).bind(store, action, signer, event)] : [event];
+    const { signing } = context;
+    if (command.signature !== undefined && signing?.action !== action) throw invalid('signature', 'verified', `the ${command.type}'s signature was not verified: call prepare() before execute()`, `${command.type} command`);
+    return appendSigned(store, this.eventInput(type, command, op, op.workstation, payload), signing);
   }
 
   /** The nonconformances of an operation that no disposition has closed yet, oldest first. */
