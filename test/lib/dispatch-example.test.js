@@ -17,3 +17,34 @@ describe('mes-dispatch example flow', () => {
     }
   });
 });
+
+describe('mes-dispatch example flow, pressed in order', () => {
+  const { Dispatcher } = require('../../dist/lib/dispatch');
+  const { submitOrder } = require('../../dist/lib/orders');
+  const { openTempStore } = require('../support/store');
+  const { validOrder } = require('../support/orders');
+  const injects = new Map(example.filter((n) => n.type === 'inject' && n.payloadType === 'jsonata').map((n) => [n.name, n]));
+
+  it('a diameter outside its limits holds the operation; the release waits for the disposition', async () => {
+    const store = openTempStore();
+    try {
+      const dispatcher = new Dispatcher(parsePlantModel(example.find((n) => n.type === 'mes-plant')), { overrunPercent: 0 });
+      await store.transact((s) => submitOrder(s, validOrder(), 'erp'));
+      await store.transact((s) => dispatcher.release(s));
+      const press = async (name) => {
+        const inject = injects.get(name);
+        assert.ok(inject, `an inject node '${name}'`);
+        const command = parseCommand(inject.topic, await jsonata(inject.payload).evaluate({}));
+        return store.transact((s) => dispatcher.execute(s, command, {}));
+      };
+      for (const name of ['sign-on', 'start', 'report 10 good']) await press(name);
+      assert.equal((await press('diameter 40.2 mm (nonconformance)')).state, 'held');
+      await assert.rejects(press('release (supervisor)'), (err) => err.conflicts.some((c) => c.rule === 'nonconformanceOpen'));
+      const disposed = await press('dispose: rework (supervisor)');
+      assert.deepEqual(disposed.events.map((e) => [e.type, e.payload.disposition]), [['nonconformance.disposed', 'rework']]);
+      assert.equal((await press('release (supervisor)')).state, 'paused');
+    } finally {
+      store.close();
+    }
+  });
+});
