@@ -1,6 +1,7 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import { PlcSignalMapper } from '../../lib/plant';
 import { bindInput, reportSetupFailure, type Send } from '../shared/adapter';
+import { guardPendingMonitoredItems } from '../shared/opcua-compat';
 import type { PlantProvider } from '../mes-plant/provider';
 
 interface PlcSignalsDef extends NodeDef {
@@ -20,6 +21,8 @@ interface TagMessage {
 }
 
 export = function register(RED: NodeAPI): void {
+  // A deploy while OPC UA subscriptions are being made must not end Node-RED (opcua-compat.ts).
+  guardPendingMonitoredItems();
   function PlcSignalsNode(this: Node, def: PlcSignalsDef) {
     RED.nodes.createNode(this, def);
     const node = this;

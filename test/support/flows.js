@@ -16,6 +16,10 @@ async function deploy(runtime, flows, rev) {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'Node-RED-API-Version': 'v2', 'Node-RED-Deployment-Type': 'full' },
     body: JSON.stringify({ flows, rev }),
+  }).catch((err) => {
+    // Say what the runtime was doing when the deploy failed (exited? still starting?).
+    err.message += ` (runtime exit code ${runtime.child?.exitCode}, signal ${runtime.child?.signalCode})\n${runtime.output().slice(-4000)}`;
+    throw err;
   });
   assert.equal(res.status, 200, await res.text());
   const deadline = Date.now() + 30000;
