@@ -1,12 +1,12 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
-import { DEFAULT_NOTICE_DAYS, EXPIRING_QUERY_TOPIC, expiringQualifications, parseExpiringQuery, type Signatures } from '../../lib/compliance';
+import { DEFAULT_NOTICE_DAYS, EXPIRING_QUERY_TOPIC, expiringQualifications, parseExpiringQuery } from '../../lib/compliance';
 import { Dispatcher, parseCommand, parseCounterSignal, type Command, type CommandOutcome, type CountOutcome, type ReleaseOutcome } from '../../lib/dispatch';
 import { SiteProgress } from '../../lib/site';
 import type { StoreLease, StoredEvent } from '../../lib/store';
 import { ConflictError, ValidationError, configVersion } from '../../lib/util';
 import type { PlantProvider } from '../mes-plant/provider';
 import type { SiteDbProvider, SitePoolLease } from '../mes-site-db/provider';
-import { bindInput, closeAfter, reportSetupFailure, statusText, type Send, type StoreProvider } from '../shared/adapter';
+import { bindInput, closeAfter, referencedSignatures, reportSetupFailure, statusText, type Send, type StoreProvider } from '../shared/adapter';
 import { registerService } from '../shared/services';
 import type { DispatchPort } from '../../lib/api';
 
@@ -66,10 +66,8 @@ export = function register(RED: NodeAPI): void {
         siteProgress = new SiteProgress();
       }
       const progress = siteProgress;
-      const signaturesNode = config.signatures ? RED.nodes.getNode(config.signatures) as (Node & { signatures?: Signatures }) | null : null;
-      if (config.signatures && !signaturesNode?.signatures) throw new Error(RED._('mes-dispatch.errors.noSignatures'));
       dispatcher = new Dispatcher(plantNode.model, {
-        signatures: signaturesNode?.signatures,
+        signatures: referencedSignatures(RED, config.signatures, RED._('mes-dispatch.errors.noSignatures')),
         overrunPercent, qualificationNoticeDays: noticeDays, remoteGoodQuantity: progress ? (o, k) => progress.goodQuantity(o, k) : undefined,
       });
       node.status({ fill: 'green', shape: 'dot', text: RED._('mes-dispatch.status.ready') });

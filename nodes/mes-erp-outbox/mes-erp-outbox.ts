@@ -3,8 +3,8 @@ import { dialectNamed, parseDialectOptions } from '../../lib/erp';
 import { ErpOutbox, parseOutboxCommand, type Correlation, type OutboxMetrics } from '../../lib/outbox';
 import type { StoreLease } from '../../lib/store';
 import type { OutboxPort } from '../../lib/api';
-import { withoutPassword, type SignatureInput, type Signatures } from '../../lib/compliance';
-import { bindInput, closeAfter, statusText, type StoreProvider } from '../shared/adapter';
+import { withoutPassword, type SignatureInput } from '../../lib/compliance';
+import { bindInput, closeAfter, referencedSignatures, statusText, type StoreProvider } from '../shared/adapter';
 import { registerService } from '../shared/services';
 import { migrateOutboxConfig } from './migrations';
 
@@ -78,8 +78,7 @@ export = function register(RED: NodeAPI): void {
       const dialect = dialectNamed(config.dialect || 'canonical');
       const dialectOptions = parseDialectOptions(config);
       if (dialect.name === 'erpnext' && !dialectOptions.company) node.warn(RED._('mes-erp-outbox.warnings.noCompany'));
-      const signaturesNode = config.signatures ? RED.nodes.getNode(config.signatures) as (Node & { signatures?: Signatures }) | null : null;
-      if (config.signatures && !signaturesNode?.signatures) throw new Error(RED._('mes-erp-outbox.errors.noSignatures'));
+      const signatures = referencedSignatures(RED, config.signatures, RED._('mes-erp-outbox.errors.noSignatures'));
       lease = storeNode.acquire();
       outbox = new ErpOutbox(lease.store, {
         name: config.outboxName?.trim() || 'erp',
@@ -91,7 +90,7 @@ export = function register(RED: NodeAPI): void {
         requestTimeoutMs: positive(config.requestTimeoutSeconds, 30) * 1000,
         send: (request) => node.send([request as unknown as NodeMessageInFlow, null]),
         onMetrics: publish,
-        signatures: signaturesNode?.signatures,
+        signatures,
       });
       outbox.start();
     } catch (err) {

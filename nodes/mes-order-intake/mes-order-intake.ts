@@ -1,9 +1,8 @@
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
-import type { Signatures } from '../../lib/compliance';
-import { DEFAULT_MAX_BODY_BYTES, handleOrderApi, registerOrderApi, type ApiRequest } from '../../lib/orders';
+import { DEFAULT_MAX_BODY_BYTES, handleOrderApi, registerOrderApi, type ApiConfig, type ApiRequest } from '../../lib/orders';
 import type { StoreLease } from '../../lib/store';
 import { resolveSecret, configVersion } from '../../lib/util';
-import { bindInput, closeAfter, reportSetupFailure, statusText, type StoreProvider } from '../shared/adapter';
+import { bindInput, closeAfter, referencedSignatures, reportSetupFailure, statusText, type StoreProvider } from '../shared/adapter';
 
 interface OrderIntakeDef extends NodeDef {
   store: string;
@@ -39,12 +38,10 @@ export = function register(RED: NodeAPI): void {
     const node = this;
     const storeNode = RED.nodes.getNode(config.store) as StoreProvider | null;
     const maxBodyBytes = Number(config.maxBodyBytes) > 0 ? Number(config.maxBodyBytes) : DEFAULT_MAX_BODY_BYTES;
-    const signaturesNode = config.signatures ? RED.nodes.getNode(config.signatures) as (Node & { signatures?: Signatures }) | null : null;
-    const apiConfig = {
+    const apiConfig: ApiConfig = {
       token: resolveSecret(node.credentials?.token),
       supervisorToken: resolveSecret(node.credentials?.supervisorToken),
       maxBodyBytes,
-      signatures: signaturesNode?.signatures,
     };
     // The front door (scripts/start.js) checks the token and the size against this before a body is read.
     const unregister = registerOrderApi(apiConfig);
@@ -52,7 +49,7 @@ export = function register(RED: NodeAPI): void {
     let setupFailure: string | undefined;
     try {
       if (!storeNode) throw new Error(RED._('mes-order-intake.errors.noStore'));
-      if (config.signatures && !apiConfig.signatures) throw new Error(RED._('mes-order-intake.errors.noSignatures'));
+      apiConfig.signatures = referencedSignatures(RED, config.signatures, RED._('mes-order-intake.errors.noSignatures'));
       lease = storeNode.acquire();
     } catch (err) {
       setupFailure = reportSetupFailure(node, err);

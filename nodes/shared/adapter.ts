@@ -1,4 +1,5 @@
-import type { Node, NodeMessage, NodeMessageInFlow } from 'node-red';
+import type { Node, NodeAPI, NodeMessage, NodeMessageInFlow } from 'node-red';
+import type { Signatures } from '../../lib/compliance';
 import type { StoreLease } from '../../lib/store';
 
 export type Send = (msg: NodeMessage | Array<NodeMessage | NodeMessage[] | null>) => void;
@@ -132,4 +133,16 @@ export function closeAfter(work: Array<Promise<unknown> | null | undefined>, rel
 export interface StoreProvider extends Node {
   acquire(): StoreLease;
   readonly file: string;
+}
+
+/**
+ * The Signatures service of the mes-signatures config node a node references (its `signatures`
+ * property); undefined when it references none. One referenced but not running is a setup
+ * failure (`missing`), so a signature is never silently unavailable.
+ */
+export function referencedSignatures(RED: NodeAPI, id: string | undefined, missing: string): Signatures | undefined {
+  if (!id) return undefined;
+  const signatures = (RED.nodes.getNode(id) as (Node & { signatures?: Signatures }) | null)?.signatures;
+  if (!signatures) throw new Error(missing);
+  return signatures;
 }
